@@ -1,0 +1,152 @@
+"""Command line ``sms-gdpr``: run one compliance check and print its result as one JSON object."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+from .errors import ComplianceError
+from .keywords import classify_reply
+from .mentions import check_message, check_ok
+from .phone import check_country, normalize_number
+from .segments import count_segments
+from .window import first_allowed_for_number
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """An argument that parses but cannot be used, reported on one line with exit status 2."""
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sms-gdpr",
+        description="GDPR and French ePrivacy checks for B2B SMS prospecting. Each command prints one JSON object.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    number = commands.add_parser("number", help="normalise a phone number and tell whether it can receive SMS")
+    number.add_argument("raw", metavar="RAW", help="the number as written, for example '06 12 34 56 78'")
+    number.add_argument(
+        "--company-country", required=True, metavar="CC", help="ISO 3166-1 alpha-2 code of the sending company"
+    )
+    number.add_argument("--contact-country", metavar="CC", help="ISO 3166-1 alpha-2 code of the contact, if known")
+    number.set_defaults(handler=_run_number)
+
+    segments = commands.add_parser("segments", help="count the encoding and SMS parts of a message body")
+    segments.add_argument("text", metavar="TEXT", help="the message body, mentions included")
+    segments.set_defaults(handler=_run_segments)
+
+    window = commands.add_parser("window", help="first instant an SMS may be sent under the default French rules")
+    window.add_argument("e164", metavar="E164", help="the recipient number in E.164, for example +33612345678")
+    window.add_argument(
+        "--at",
+        required=True,
+        metavar="ISO8601",
+        help="requested send instant with Z or an offset, for example 2026-03-27T08:30:00Z",
+    )
+    window.add_argument("--zip", metavar="POSTCODE", help="the contact's postal code, for local holidays")
+    window.set_defaults(handler=_run_window)
+
+    classify = commands.add_parser("classify", help="classify an inbound reply as stop, start or reply")
+    classify.add_argument("text", metavar="TEXT", help="the reply body")
+    classify.set_defaults(handler=_run_classify)
+
+    message = commands.add_parser("check-message", help="check the mandatory mentions and sender ID of a message")
+    message.add_argument("text", metavar="TEXT", help="the message body, mentions included")
+    message.add_argument("--sender-id", metavar="ID", help="alphanumeric sender ID, 3 to 11 letters or digits")
+    message.add_argument("--short-code", metavar="CODE", help="the company's 5-digit STOP short code")
+    message.add_argument("--opt-out-url", metavar="URL", help="opt-out link expected in the message")
+    message.add_argument("--advertiser", metavar="NAME", help="advertiser name expected in the message")
+    message.add_argument("--privacy-url", metavar="URL", help="privacy notice link expected in the message")
+    message.set_defaults(handler=_run_check_message)
+    return parser
+
+
+def _run_number(args: argparse.Namespace) -> dict:
+    company = _country_argument(args.company_country, "--company-country")
+    contact = _country_argument(args.contact_country, "--contact-country") if args.contact_country else None
+    return normalize_number(args.raw, company, contact).as_dict()
+
+
+def _country_argument(code: str, option: str) -> str:
+    try:
+        return check_country(code)
+    except ComplianceError as error:
+        raise UsageError(f"{option}: {error}") from error
+
+
+def _run_segments(args: argparse.Namespace) -> dict:
+    return count_segments(args.text).as_dict()
+
+
+def _parse_instant(text: str) -> datetime:
+    """Parse an ISO 8601 instant that ends with Z or an offset."""
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise UsageError(
+            f'--at: cannot parse "{text}". Write an ISO 8601 instant such as 2026-03-27T08:30:00Z.'
+        ) from error
+    if instant.tzinfo is None:
+        raise UsageError(f'--at: "{text}" has no time zone. Add Z or an offset such as +01:00.')
+    return instant
+
+
+def _run_window(args: argparse.Namespace) -> dict:
+    at = _parse_instant(args.at)
+    try:
+        instant, time_zone = first_allowed_for_number(args.e164, at, args.zip)
+    except ComplianceError as error:
+        raise UsageError(str(error)) from error
+    return {"first_allowed_local": instant.isoformat(timespec="seconds"), "time_zone": time_zone}
+
+
+def _run_classify(args: argparse.Namespace) -> dict:
+    return {"intent": classify_reply(args.text)}
+
+
+def _run_check_message(args: argparse.Namespace) -> dict:
+    findings = check_message(
+        args.text,
+        sender_id=args.sender_id,
+        short_code=args.short_code,
+        opt_out_url=args.opt_out_url,
+        advertiser=args.advertiser,
+        privacy_url=args.privacy_url,
+    )
+    return {"ok": check_ok(findings), "findings": [finding.as_dict() for finding in findings]}
+
+
+def _print_json(result: dict) -> None:
+    text = json.dumps(result, ensure_ascii=False) + "\n"
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    if encoding != "utf8" and hasattr(stream, "buffer"):
+        # A C locale gives stdout an ASCII encoding, which cannot print accents or emoji.
+        stream.flush()
+        stream.buffer.write(text.encode("utf-8"))
+        stream.buffer.flush()
+    else:
+        stream.write(text)
+        stream.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one ``sms-gdpr`` command and return the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result = args.handler(args)
+    except UsageError as error:
+        print(f"sms-gdpr {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    _print_json(result)
+    return EXIT_OK

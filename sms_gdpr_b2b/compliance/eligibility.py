@@ -1,0 +1,144 @@
+"""Decide which records of an audience may receive a prospecting SMS.
+
+Every exclusion carries reason codes, first the most telling one, so that a
+campaign can show why each person was left out. An opt-out is attached to a
+number, not to a record: when one record of a number has opted out or the
+number is blacklisted, every record sharing that number is excluded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXCLUSION_REASONS = (
+    "no_number",
+    "invalid_number",
+    "not_mobile",
+    "no_time_zone",
+    "opted_out",
+    "blacklisted",
+    "no_legal_basis",
+    "consent_missing",
+    "frequency_cap",
+    "duplicate",
+)
+
+# Legal bases under which a prospecting SMS may be sent at all.
+SENDING_LEGAL_BASES = ("consent", "legitimate_interest", "contract")
+
+_NUMBER_REASONS = {
+    "missing": "no_number",
+    "invalid": "invalid_number",
+    "not_mobile": "not_mobile",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One record of an audience, reduced to the facts the decision needs."""
+
+    key: object
+    e164: str | None
+    number_reason: str | None
+    time_zone: str | None
+    legal_basis: str | None
+    has_consent: bool
+    opted_out: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome for one candidate: included, or excluded for ``reasons``."""
+
+    key: object
+    e164: str | None
+    reasons: tuple[str, ...]
+
+    @property
+    def included(self) -> bool:
+        return not self.reasons
+
+    @property
+    def reason(self) -> str | None:
+        return self.reasons[0] if self.reasons else None
+
+
+def record_exclusion_reasons(
+    number_reason: str | None,
+    legal_basis: str | None,
+    has_consent: bool,
+    opted_out: bool,
+    time_zone: str | None = "unknown",
+) -> list[str]:
+    """Return the reasons found on the record alone, without the blacklist or history.
+
+    ``number_reason`` is ``NumberInfo.reason``. ``time_zone`` defaults to a
+    placeholder so that callers that store no zone are not flagged for it.
+    """
+    reasons = []
+    if number_reason:
+        reasons.append(_NUMBER_REASONS.get(number_reason, "invalid_number"))
+    elif not time_zone:
+        reasons.append("no_time_zone")
+    if opted_out:
+        reasons.append("opted_out")
+    if legal_basis not in SENDING_LEGAL_BASES:
+        reasons.append("no_legal_basis")
+    elif legal_basis == "consent" and not has_consent:
+        reasons.append("consent_missing")
+    return reasons
+
+
+def decide_audience(
+    candidates: list[Candidate],
+    blacklisted: set[str] | frozenset[str] = frozenset(),
+    recent_sends: dict[str, int] | None = None,
+    frequency_cap: int = 0,
+) -> list[Decision]:
+    """Decide for every candidate, in the given order.
+
+    The first candidate of a number with no reason of its own keeps the
+    number; later ones are duplicates. ``recent_sends`` counts the SMS already
+    sent to each number within the cap period, and a ``frequency_cap`` of 0
+    disables the cap.
+    """
+    recent_sends = recent_sends or {}
+    opted_out_numbers = {c.e164 for c in candidates if c.e164 and c.opted_out}
+    taken_numbers = set()
+    decisions = []
+    for candidate in candidates:
+        reasons = _candidate_reasons(candidate, blacklisted, opted_out_numbers, recent_sends, frequency_cap)
+        if not reasons and candidate.e164 in taken_numbers:
+            reasons = ["duplicate"]
+        if not reasons:
+            taken_numbers.add(candidate.e164)
+        decisions.append(Decision(candidate.key, candidate.e164, tuple(reasons)))
+    return decisions
+
+
+def _candidate_reasons(candidate, blacklisted, opted_out_numbers, recent_sends, frequency_cap):
+    reasons = record_exclusion_reasons(
+        candidate.number_reason,
+        candidate.legal_basis,
+        candidate.has_consent,
+        candidate.opted_out,
+        candidate.time_zone,
+    )
+    if not candidate.e164:
+        return reasons
+    if candidate.e164 in opted_out_numbers and "opted_out" not in reasons:
+        reasons.insert(0, "opted_out")
+    if candidate.e164 in blacklisted:
+        reasons.insert(0, "blacklisted")
+    if frequency_cap and recent_sends.get(candidate.e164, 0) >= frequency_cap:
+        reasons.append("frequency_cap")
+    return reasons
+
+
+def count_reasons(decisions: list[Decision]) -> dict[str, int]:
+    """Count excluded decisions by their first reason, in the order of ``EXCLUSION_REASONS``."""
+    counts = dict.fromkeys(EXCLUSION_REASONS, 0)
+    for decision in decisions:
+        if decision.reason:
+            counts[decision.reason] += 1
+    return {reason: count for reason, count in counts.items() if count}
