@@ -1,0 +1,126 @@
+from datetime import time
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..compliance.mentions import check_sender_id
+from ..compliance.window import RuleError, SendingRules
+from .sms_gdpr_messages import finding_message, rule_error_message
+
+
+def float_to_time(value):
+    """Convert an Odoo ``float_time`` value (hours) to a ``datetime.time``."""
+    minutes = round(value * 60)
+    if minutes >= 24 * 60:
+        return time.max.replace(second=0, microsecond=0)
+    return time(minutes // 60, minutes % 60)
+
+
+class ResCompany(models.Model):
+    """Per-company SMS prospecting rules: sender, mentions, sending window, cap, test mode."""
+
+    _inherit = "res.company"
+
+    sms_gdpr_sender_id = fields.Char(
+        string="SMS Sender ID",
+        help="Alphanumeric sender shown on the recipient's phone: 3 to 11 letters "
+        "and digits with at least one letter, e.g. your brand.",
+    )
+    sms_gdpr_short_code = fields.Char(
+        string="STOP Short Code",
+        help="Five-digit short code that receives STOP replies, e.g. 36111. "
+        "Appended as “STOP au 36111” to every prospecting SMS.",
+    )
+    sms_gdpr_opt_out_url = fields.Char(
+        string="Opt-out Link",
+        help="Link where recipients can object, used when no short code is set.",
+    )
+    sms_gdpr_advertiser_name = fields.Char(
+        string="Advertiser Name",
+        help="Name that identifies the advertiser in the message when the sender ID does not.",
+    )
+    sms_gdpr_privacy_url = fields.Char(
+        string="Privacy Notice Link",
+        help="Short link to the privacy notice, appended to the first SMS sent to a contact.",
+    )
+    sms_gdpr_default_country_id = fields.Many2one(
+        "res.country",
+        string="Default Country for Numbers",
+        help="Country assumed for national-format numbers of contacts without a country. "
+        "Empty means the company's own country. Such numbers are flagged.",
+    )
+    sms_gdpr_test_mode = fields.Boolean(
+        string="SMS Test Mode (Log Only)",
+        help="Record every SMS of this company as sent without contacting any provider. "
+        "For demos and staging databases.",
+    )
+    sms_gdpr_weekday_morning_start = fields.Float(string="Weekday Morning From", default=10.0)
+    sms_gdpr_weekday_morning_end = fields.Float(string="Weekday Morning To", default=13.0)
+    sms_gdpr_weekday_afternoon_start = fields.Float(string="Weekday Afternoon From", default=14.0)
+    sms_gdpr_weekday_afternoon_end = fields.Float(string="Weekday Afternoon To", default=20.0)
+    sms_gdpr_saturday_enabled = fields.Boolean(
+        string="Send on Saturdays",
+        help="Allowed between 10:00 and 18:00 at most. Sundays and public holidays are always off.",
+    )
+    sms_gdpr_saturday_start = fields.Float(string="Saturday From", default=10.0)
+    sms_gdpr_saturday_end = fields.Float(string="Saturday To", default=18.0)
+    sms_gdpr_frequency_cap = fields.Integer(
+        string="Frequency Cap",
+        default=4,
+        help="Maximum number of prospecting SMS per recipient over the cap period. 0 disables the cap.",
+    )
+    sms_gdpr_frequency_days = fields.Integer(
+        string="Cap Period (Days)", default=30, help="Rolling period the frequency cap counts over, in days."
+    )
+
+    @api.constrains("sms_gdpr_sender_id")
+    def _check_sms_gdpr_sender_id(self):
+        for company in self.filtered("sms_gdpr_sender_id"):
+            findings = check_sender_id(company.sms_gdpr_sender_id)
+            if findings:
+                raise ValidationError(finding_message(self.env, findings[0]))
+
+    @api.constrains(
+        "sms_gdpr_weekday_morning_start",
+        "sms_gdpr_weekday_morning_end",
+        "sms_gdpr_weekday_afternoon_start",
+        "sms_gdpr_weekday_afternoon_end",
+        "sms_gdpr_saturday_enabled",
+        "sms_gdpr_saturday_start",
+        "sms_gdpr_saturday_end",
+    )
+    def _check_sms_gdpr_sending_window(self):
+        for company in self:
+            try:
+                company._sms_gdpr_sending_rules().validate()
+            except RuleError as error:
+                raise ValidationError(rule_error_message(self.env, error)) from error
+
+    @api.constrains("sms_gdpr_frequency_cap", "sms_gdpr_frequency_days")
+    def _check_sms_gdpr_frequency_cap(self):
+        for company in self:
+            if company.sms_gdpr_frequency_cap < 0 or company.sms_gdpr_frequency_days < 1:
+                raise ValidationError(_(
+                    "The frequency cap (%(cap)s) must be 0 or more and its period "
+                    "(%(days)s days) at least 1 day.",
+                    cap=company.sms_gdpr_frequency_cap,
+                    days=company.sms_gdpr_frequency_days,
+                ))
+
+    def _sms_gdpr_sending_rules(self):
+        """Return the company's sending window as core ``SendingRules``."""
+        self.ensure_one()
+        weekday_windows = (
+            (float_to_time(self.sms_gdpr_weekday_morning_start), float_to_time(self.sms_gdpr_weekday_morning_end)),
+            (float_to_time(self.sms_gdpr_weekday_afternoon_start), float_to_time(self.sms_gdpr_weekday_afternoon_end)),
+        )
+        saturday_windows = ()
+        if self.sms_gdpr_saturday_enabled:
+            saturday_windows = (
+                (float_to_time(self.sms_gdpr_saturday_start), float_to_time(self.sms_gdpr_saturday_end)),
+            )
+        return SendingRules(weekday_windows=weekday_windows, saturday_windows=saturday_windows)
+
+    def _sms_gdpr_advertiser(self):
+        self.ensure_one()
+        return self.sms_gdpr_advertiser_name or self.name

@@ -1,0 +1,84 @@
+"""Selection lists shared by the compliance fields, campaigns and recipients.
+
+The keys are the codes the pure core in ``compliance/`` returns, so that a
+decision made there can be stored here without translation tables.
+"""
+
+LEGAL_BASIS = [
+    ("consent", "Consent"),
+    ("legitimate_interest", "Legitimate interest (B2B)"),
+    ("contract", "Contract or existing customer"),
+    ("none", "None"),
+]
+
+DATA_SOURCE = [
+    ("web_form", "Web form"),
+    ("event", "Event or trade show"),
+    ("phone_call", "Phone call"),
+    ("existing_customer", "Existing customer"),
+    ("public_directory", "Public directory"),
+    ("partner", "Partner or co-registration"),
+    ("rented_list", "Rented or purchased list"),
+    ("import", "Import"),
+    ("other", "Other"),
+]
+
+OPT_OUT_CHANNEL = [
+    ("sms_reply", "SMS reply (STOP)"),
+    ("email", "Email"),
+    ("phone", "Phone call"),
+    ("web", "Web form or opt-out link"),
+    ("stop_list", "STOP-list import"),
+    ("rights_request", "Rights request"),
+    ("manual", "Entered by hand"),
+]
+
+NUMBER_STATUS = [
+    ("valid", "Valid"),
+    ("invalid", "Invalid"),
+    ("missing", "Missing"),
+]
+
+NUMBER_TYPE = [
+    ("mobile", "Mobile"),
+    ("fixed_line", "Landline"),
+    ("fixed_line_or_mobile", "Landline or mobile (undetermined)"),
+    ("voip", "VoIP"),
+    ("toll_free", "Toll-free"),
+    ("premium_rate", "Premium rate"),
+    ("shared_cost", "Shared cost"),
+    ("personal_number", "Personal number"),
+    ("pager", "Pager"),
+    ("uan", "Universal access number"),
+    ("voicemail", "Voicemail"),
+    ("unknown", "Unknown"),
+]
+
+EXCLUSION_REASON = [
+    ("no_number", "No phone number"),
+    ("invalid_number", "Invalid phone number"),
+    ("not_mobile", "Not a mobile number"),
+    ("no_time_zone", "Time zone unknown"),
+    ("opted_out", "Opted out"),
+    ("blacklisted", "Number on the blacklist"),
+    ("no_legal_basis", "No legal basis"),
+    ("consent_missing", "Consent basis without consent date"),
+    ("frequency_cap", "Frequency cap reached"),
+    ("duplicate", "Duplicate number"),
+]
+
+DECISION = [
+    ("include", "Send"),
+    ("exclude", "Excluded"),
+]
+
+RECIPIENT_STATE = [
+    ("excluded", "Excluded"),
+    ("scheduled", "Scheduled"),
+    ("released", "Released"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
+    ("opted_out", "Opted out"),
+]

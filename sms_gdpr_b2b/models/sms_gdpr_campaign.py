@@ -1,0 +1,169 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..compliance.segments import count_segments
+
+CAMPAIGN_STATE = [
+    ("scheduled", "Scheduled"),
+    ("running", "Sending"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+
+
+
+class SmsGdprCampaign(models.Model):
+    """An SMS prospecting campaign confirmed through the campaign wizard.
+
+    It keeps the exact text sent (mentions included), the register entry it
+    runs under and one recipient line per person of the audience, excluded
+    ones included, so that every decision can be shown afterwards.
+    """
+
+    _name = "sms.gdpr.campaign"
+    _description = "SMS Prospecting Campaign"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, readonly=True, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True
+    )
+    processing_id = fields.Many2one(
+        "sms.gdpr.processing",
+        string="Register Entry",
+        required=True,
+        check_company=True,
+        tracking=True,
+        help="Entry of the processing register this campaign is carried out under.",
+    )
+    sender_id = fields.Char(string="Sender ID", readonly=True)
+    body = fields.Text(string="Message", readonly=True, help="The text written in the wizard.")
+    full_body = fields.Text(
+        string="Text Sent", readonly=True, help="The message with the mandatory mentions appended, as sent."
+    )
+    encoding = fields.Selection(
+        [("gsm7", "GSM-7"), ("ucs2", "UCS-2 (Unicode)")], compute="_compute_segments", string="Encoding"
+    )
+    segment_count = fields.Integer(compute="_compute_segments", string="SMS Parts per Recipient")
+    state = fields.Selection(CAMPAIGN_STATE, default="scheduled", required=True, tracking=True, readonly=True)
+    date_confirmed = fields.Datetime(string="Confirmed On", readonly=True)
+    date_start = fields.Datetime(
+        string="Earliest Send Time", readonly=True, help="No SMS of the campaign leaves before this time."
+    )
+    recipient_ids = fields.One2many("sms.gdpr.recipient", "campaign_id", string="Recipients")
+    recipient_count = fields.Integer(compute="_compute_recipient_counts", string="Recipients Count")
+    scheduled_count = fields.Integer(compute="_compute_recipient_counts", string="Scheduled")
+    sent_count = fields.Integer(compute="_compute_recipient_counts", string="Sent")
+    excluded_count = fields.Integer(compute="_compute_recipient_counts", string="Excluded")
+    cancelled_count = fields.Integer(compute="_compute_recipient_counts", string="Cancelled or Opted Out")
+    failed_count = fields.Integer(compute="_compute_recipient_counts", string="Failed")
+
+    @api.depends("full_body")
+    def _compute_segments(self):
+        for campaign in self:
+            count = count_segments(campaign.full_body or "")
+            campaign.encoding = count.encoding
+            campaign.segment_count = count.segments
+
+    @api.depends("recipient_ids.state")
+    def _compute_recipient_counts(self):
+        groups = self.env["sms.gdpr.recipient"]._read_group(
+            [("campaign_id", "in", self.ids)], ["campaign_id", "state"], ["__count"]
+        )
+        counts = {}
+        for campaign, state, count in groups:
+            counts.setdefault(campaign.id, {})[state] = count
+        for campaign in self:
+            by_state = counts.get(campaign.id, {})
+            campaign.recipient_count = sum(by_state.values())
+            campaign.scheduled_count = by_state.get("scheduled", 0)
+            campaign.sent_count = sum(by_state.get(state, 0) for state in ("released", "sent", "delivered"))
+            campaign.excluded_count = by_state.get("excluded", 0)
+            campaign.cancelled_count = by_state.get("cancelled", 0) + by_state.get("opted_out", 0)
+            campaign.failed_count = by_state.get("failed", 0)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_cancel(self):
+        """Cancel the campaign and every line not released yet."""
+        self._check_manager()
+        for campaign in self:
+            if campaign.state in ("done", "cancelled"):
+                raise UserError(_(
+                    "The campaign “%(name)s” is already %(state)s and cannot be cancelled.",
+                    name=campaign.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[campaign.state],
+                ))
+        pending = self.env["sms.gdpr.recipient"].search(
+            [("campaign_id", "in", self.ids), ("state", "=", "scheduled")]
+        )
+        pending.write({"state": "cancelled"})
+        self.write({"state": "cancelled"})
+        for campaign in self:
+            campaign.message_post(body=_("Campaign cancelled: %(count)s scheduled SMS will not be sent.",
+                                         count=len(pending.filtered(lambda line: line.campaign_id == campaign))))
+        return True
+
+    def action_release_due(self):
+        """Release the campaign's due lines now instead of waiting for the cron."""
+        self._check_manager()
+        recipients = self.env["sms.gdpr.recipient"]
+        released = 0
+        while True:
+            lines = recipients._lock_due_batch(recipients._release_batch_size(), [("campaign_id", "in", self.ids)])
+            if not lines:
+                break
+            sms = lines._release()
+            sms.send(auto_commit=False)
+            released += len(sms)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": _("%(count)s SMS released. Lines not due yet stay scheduled.", count=released),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_recipients(self):
+        """Open the recipient lines, with one filter per status and reason."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sms_gdpr_b2b.sms_gdpr_recipient_action")
+        action["domain"] = [("campaign_id", "=", self.id)]
+        action["context"] = {"search_default_group_state": 1}
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _check_manager(self):
+        if not self.env.user.has_group("sms_gdpr_b2b.sms_gdpr_b2b_group_manager"):
+            raise AccessError(_("Only SMS compliance managers can cancel or release a campaign."))
+
+    def _update_state_from_recipients(self):
+        """Move campaigns to Sending once a line is released and to Done once none is scheduled."""
+        active = self.filtered(lambda campaign: campaign.state in ("scheduled", "running"))
+        if not active:
+            return
+        groups = self.env["sms.gdpr.recipient"]._read_group(
+            [("campaign_id", "in", active.ids), ("state", "in", ("scheduled", "released"))],
+            ["campaign_id", "state"],
+            ["__count"],
+        )
+        waiting = {(campaign.id, state) for campaign, state, _count in groups}
+        for campaign in active:
+            if (campaign.id, "scheduled") not in waiting and (campaign.id, "released") not in waiting:
+                campaign.state = "done"
+            elif campaign.state == "scheduled" and (
+                (campaign.id, "released") in waiting or campaign.sent_count
+            ):
+                campaign.state = "running"

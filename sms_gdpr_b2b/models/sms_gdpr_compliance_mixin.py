@@ -1,0 +1,300 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import split_every
+
+from ..compliance.eligibility import record_exclusion_reasons
+from ..compliance.phone import normalize_numbers
+from . import selections
+
+# Country used when neither the contact, the company setting nor the company
+# address gives one: the addon is built for French agencies.
+FALLBACK_COUNTRY_CODE = "FR"
+
+# Numbers per blacklist query.
+BLACKLIST_CHUNK_SIZE = 1000
+
+
+class SmsGdprComplianceMixin(models.AbstractModel):
+    """Legal basis, provenance, consent, opt-out and normalised mobile of a person.
+
+    Inherited by contacts and leads. The normalised number is computed by the
+    pure core from the record's mobile (or phone when the mobile is empty).
+    Odoo's ``phone.blacklist`` stays the one place a number is blocked: setting
+    the opt-out blacklists the number, so Odoo's own SMS tools honour it too.
+    """
+
+    _name = "sms.gdpr.compliance.mixin"
+    _description = "SMS prospecting compliance fields"
+
+    sms_gdpr_legal_basis = fields.Selection(
+        selections.LEGAL_BASIS,
+        string="Legal Basis",
+        default="none",
+        tracking=True,
+        help="GDPR art. 6 basis for texting this person. Prospecting SMS go only "
+        "to consent, legitimate interest (B2B, message related to the job) or "
+        "existing customers.",
+    )
+    sms_gdpr_data_source = fields.Selection(
+        selections.DATA_SOURCE,
+        string="Data Source",
+        tracking=True,
+        help="Where the number was collected.",
+    )
+    sms_gdpr_data_source_detail = fields.Char(
+        string="Source Detail",
+        help="Event name, web page, directory or list reference.",
+    )
+    sms_gdpr_collection_date = fields.Date(
+        string="Collection Date",
+        help="Day the data was collected. Retention periods start from it.",
+    )
+    sms_gdpr_consent_date = fields.Datetime(
+        string="Consent Date",
+        tracking=True,
+        help="When the person agreed to receive SMS. Required when the legal basis is consent.",
+    )
+    sms_gdpr_consent_proof = fields.Text(
+        string="Consent Proof",
+        help="How the consent can be proven: form text, reference, recording.",
+    )
+    sms_gdpr_opt_out = fields.Boolean(
+        string="SMS Opt-out",
+        tracking=True,
+        copy=False,
+        help="The person objected to SMS prospecting. Setting it adds the number "
+        "to the phone blacklist; lifting it requires a new consent.",
+    )
+    sms_gdpr_opt_out_date = fields.Datetime(string="Opt-out Date", copy=False)
+    sms_gdpr_opt_out_channel = fields.Selection(
+        selections.OPT_OUT_CHANNEL, string="Opt-out Channel", copy=False
+    )
+    sms_gdpr_e164 = fields.Char(
+        string="Normalised Mobile",
+        compute="_compute_sms_gdpr_number",
+        store=True,
+        index="btree_not_null",
+        help="The mobile, or the phone when the mobile is empty, in E.164 format.",
+    )
+    sms_gdpr_number_status = fields.Selection(
+        selections.NUMBER_STATUS,
+        string="Number Status",
+        compute="_compute_sms_gdpr_number",
+        store=True,
+    )
+    sms_gdpr_number_type = fields.Selection(
+        selections.NUMBER_TYPE,
+        string="Number Type",
+        compute="_compute_sms_gdpr_number",
+        store=True,
+    )
+    sms_gdpr_number_region = fields.Char(
+        string="Number Region",
+        compute="_compute_sms_gdpr_number",
+        store=True,
+        help="ISO country or territory code of the number, e.g. FR, RE, BE.",
+    )
+    sms_gdpr_time_zone = fields.Char(
+        string="Number Time Zone",
+        compute="_compute_sms_gdpr_number",
+        store=True,
+        help="Time zone the sending window is applied in.",
+    )
+    sms_gdpr_country_assumed = fields.Boolean(
+        string="Country Assumed",
+        compute="_compute_sms_gdpr_number",
+        store=True,
+        help="The number was in national format on a record without a country, "
+        "so the company's default country was assumed. Check it.",
+    )
+    sms_gdpr_exclusion_reason = fields.Selection(
+        selections.EXCLUSION_REASON,
+        string="Exclusion Reason",
+        compute="_compute_sms_gdpr_exclusion_reason",
+        store=True,
+        help="Why this record cannot receive a prospecting SMS, blacklist aside.",
+    )
+    sms_gdpr_blacklisted = fields.Boolean(
+        string="Number Blacklisted",
+        compute="_compute_sms_gdpr_blacklisted",
+        search="_search_sms_gdpr_blacklisted",
+        compute_sudo=True,
+    )
+    sms_gdpr_eligible = fields.Boolean(
+        string="SMS Eligible",
+        compute="_compute_sms_gdpr_eligible",
+        search="_search_sms_gdpr_eligible",
+        help="A prospecting SMS may be sent: valid mobile, legal basis, no opt-out, not blacklisted.",
+    )
+
+    @api.depends(lambda self: self._sms_gdpr_number_triggers())
+    def _compute_sms_gdpr_number(self):
+        infos = normalize_numbers(
+            [(record._sms_gdpr_raw_number(), record._sms_gdpr_contact_country_code()) for record in self],
+            self._sms_gdpr_company_country_code(),
+        )
+        for record, info in zip(self, infos):
+            record.sms_gdpr_e164 = info.e164
+            record.sms_gdpr_number_status = info.status
+            record.sms_gdpr_number_type = info.type
+            record.sms_gdpr_number_region = info.region
+            record.sms_gdpr_time_zone = info.time_zone
+            record.sms_gdpr_country_assumed = info.assumed_country
+
+    @api.depends(
+        "sms_gdpr_number_status",
+        "sms_gdpr_number_type",
+        "sms_gdpr_time_zone",
+        "sms_gdpr_legal_basis",
+        "sms_gdpr_consent_date",
+        "sms_gdpr_opt_out",
+    )
+    def _compute_sms_gdpr_exclusion_reason(self):
+        for record in self:
+            reasons = record_exclusion_reasons(
+                record._sms_gdpr_number_reason(),
+                record.sms_gdpr_legal_basis,
+                bool(record.sms_gdpr_consent_date),
+                record.sms_gdpr_opt_out,
+                record.sms_gdpr_time_zone,
+            )
+            record.sms_gdpr_exclusion_reason = reasons[0] if reasons else False
+
+    @api.depends("sms_gdpr_e164")
+    def _compute_sms_gdpr_blacklisted(self):
+        blacklisted = self._sms_gdpr_blacklisted_numbers(self.mapped("sms_gdpr_e164"))
+        for record in self:
+            record.sms_gdpr_blacklisted = record.sms_gdpr_e164 in blacklisted
+
+    @api.depends("sms_gdpr_exclusion_reason", "sms_gdpr_blacklisted")
+    def _compute_sms_gdpr_eligible(self):
+        for record in self:
+            record.sms_gdpr_eligible = not record.sms_gdpr_exclusion_reason and not record.sms_gdpr_blacklisted
+
+    def _search_sms_gdpr_blacklisted(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("The “Number Blacklisted” filter only supports “is set” and “is not set”."))
+        blacklist_query = self.env["phone.blacklist"].sudo()._search([("active", "=", True)])
+        in_blacklist = [("sms_gdpr_e164", "in", blacklist_query.subselect("number"))]
+        wants_blacklisted = (operator == "=") == value
+        return in_blacklist if wants_blacklisted else ["!", *in_blacklist]
+
+    def _search_sms_gdpr_eligible(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("The “SMS Eligible” filter only supports “is set” and “is not set”."))
+        eligible = [("sms_gdpr_exclusion_reason", "=", False), ("sms_gdpr_blacklisted", "=", False)]
+        wants_eligible = (operator == "=") == value
+        return eligible if wants_eligible else ["!", "&", *eligible]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("sms_gdpr_opt_out"):
+                self._sms_gdpr_complete_opt_out_vals(vals)
+        records = super().create(vals_list)
+        records.filtered("sms_gdpr_opt_out")._sms_gdpr_blacklist_numbers()
+        return records
+
+    def write(self, vals):
+        lifted = self.browse()
+        if vals.get("sms_gdpr_opt_out"):
+            self._sms_gdpr_complete_opt_out_vals(vals)
+        elif "sms_gdpr_opt_out" in vals:
+            lifted = self.filtered("sms_gdpr_opt_out")
+            lifted._sms_gdpr_check_opt_out_lift(vals)
+        result = super().write(vals)
+        if vals.get("sms_gdpr_opt_out"):
+            self._sms_gdpr_blacklist_numbers()
+        lifted._sms_gdpr_unblacklist_numbers()
+        return result
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _sms_gdpr_number_triggers(self):
+        return [*self._sms_gdpr_number_fields(), "country_id", "company_id"]
+
+    def _sms_gdpr_number_fields(self):
+        """Return the fields holding the number to text, in order of preference."""
+        return ["mobile", "phone"]
+
+    def _sms_gdpr_raw_number(self):
+        self.ensure_one()
+        for fname in self._sms_gdpr_number_fields():
+            if self[fname]:
+                return self[fname]
+        return None
+
+    def _sms_gdpr_contact_country_code(self):
+        self.ensure_one()
+        return self.country_id.code or None
+
+    def _sms_gdpr_company_country_code(self):
+        """Return the country assumed for national numbers of records without a country."""
+        company = self.env.company
+        if len(self.company_id) == 1:
+            company = self.company_id
+        country = company.sms_gdpr_default_country_id or company.country_id
+        return country.code or FALLBACK_COUNTRY_CODE
+
+    def _sms_gdpr_number_reason(self):
+        self.ensure_one()
+        if self.sms_gdpr_number_status in ("missing", "invalid"):
+            return self.sms_gdpr_number_status
+        if self.sms_gdpr_number_type != "mobile":
+            return "not_mobile"
+        return None
+
+    @api.model
+    def _sms_gdpr_blacklisted_numbers(self, numbers):
+        """Return the subset of ``numbers`` that is actively blacklisted."""
+        numbers = sorted(number for number in set(numbers) if number)
+        blacklisted = set()
+        for chunk in split_every(BLACKLIST_CHUNK_SIZE, numbers):
+            entries = self.env["phone.blacklist"].sudo().search_read(
+                [("number", "in", list(chunk)), ("active", "=", True)], ["number"]
+            )
+            blacklisted.update(entry["number"] for entry in entries)
+        return blacklisted
+
+    @api.model
+    def _sms_gdpr_complete_opt_out_vals(self, vals):
+        vals.setdefault("sms_gdpr_opt_out_date", fields.Datetime.now())
+        vals.setdefault("sms_gdpr_opt_out_channel", "manual")
+
+    def _sms_gdpr_check_opt_out_lift(self, vals):
+        """Raise unless each record records a consent given after its opt-out."""
+        for record in self:
+            consent_date = vals.get("sms_gdpr_consent_date") or record.sms_gdpr_consent_date
+            legal_basis = vals.get("sms_gdpr_legal_basis") or record.sms_gdpr_legal_basis
+            consent_date = fields.Datetime.to_datetime(consent_date)
+            opted_out_at = record.sms_gdpr_opt_out_date
+            if legal_basis != "consent" or not consent_date or (opted_out_at and consent_date <= opted_out_at):
+                raise UserError(_(
+                    "The opt-out of “%(name)s” cannot be lifted without a new consent. "
+                    "Set the legal basis to Consent and record a consent date later than "
+                    "the opt-out (%(opt_out_date)s), then untick the opt-out.",
+                    name=record.display_name,
+                    opt_out_date=opted_out_at or _("date unknown"),
+                ))
+
+    def _sms_gdpr_blacklist_numbers(self):
+        """Add the records' numbers to Odoo's phone blacklist."""
+        numbers = [number for number in set(self.mapped("sms_gdpr_e164")) if number]
+        if numbers:
+            self.env["phone.blacklist"].sudo()._add(
+                numbers, message=_("Opt-out recorded on a contact or lead for SMS prospecting.")
+            )
+
+    def _sms_gdpr_unblacklist_numbers(self):
+        """Remove the records' numbers from the phone blacklist after a new consent."""
+        numbers = [number for number in set(self.mapped("sms_gdpr_e164")) if number]
+        if numbers:
+            self.env["phone.blacklist"].sudo()._remove(
+                numbers, message=_("Opt-out lifted after a new consent was recorded.")
+            )

@@ -1,0 +1,227 @@
+import logging
+import threading
+from datetime import timedelta, timezone
+
+from odoo import _, api, fields, models
+from odoo.tools import split_every
+
+from ..compliance.window import first_allowed_instant, is_allowed_instant
+from . import selections
+
+_logger = logging.getLogger(__name__)
+
+# Lines a release batch locks and sends together; the cron commits after each.
+DEFAULT_RELEASE_BATCH_SIZE = 1000
+
+# Numbers per query when looking numbers up in bulk.
+QUERY_CHUNK_SIZE = 1000
+
+# sms.sms states mirrored on the recipient line.
+SMS_STATE_TO_RECIPIENT_STATE = {
+    "outgoing": "released",
+    "process": "released",
+    "pending": "sent",
+    "sent": "delivered",
+    "error": "failed",
+    "canceled": "cancelled",
+}
+
+
+class SmsGdprRecipient(models.Model):
+    """A recipient line of a campaign: the queue entry and the proof of what was decided.
+
+    A scheduled line is released once, by the release cron, into exactly one
+    ``sms.sms``; the unique index on ``sms.sms.sms_gdpr_recipient_id`` makes a
+    second one impossible even if two crons race.
+    """
+
+    _name = "sms.gdpr.recipient"
+    _description = "SMS Campaign Recipient"
+    _inherit = ["sms.gdpr.recipient.mixin"]
+    _order = "campaign_id desc, planned_utc, id"
+
+    campaign_id = fields.Many2one(
+        "sms.gdpr.campaign", string="Campaign", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
+    state = fields.Selection(
+        selections.RECIPIENT_STATE, string="Status", required=True, default="scheduled", readonly=True, index=True
+    )
+    sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True, ondelete="set null", index="btree_not_null")
+    sms_uuid = fields.Char(string="SMS UUID", readonly=True, help="Identifies the SMS after Odoo deletes sent SMS.")
+    released_date = fields.Datetime(string="Released On", readonly=True, index=True)
+    provider_status = fields.Char(string="Provider Status", readonly=True)
+    error = fields.Char(string="Error", readonly=True)
+
+    # ------------------------------------------------------------------
+    # Release
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_release_due(self, batch_size=None, max_batches=None):
+        """Release every due scheduled line, one committed batch at a time."""
+        batch_size = batch_size or self._release_batch_size()
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        released = batches = 0
+        while max_batches is None or batches < max_batches:
+            lines = self._lock_due_batch(batch_size)
+            if not lines:
+                break
+            sms = lines._release()
+            released += len(sms)
+            batches += 1
+            if auto_commit:
+                self.env.cr.commit()
+            sms.send(auto_commit=auto_commit)
+            if auto_commit:
+                self.env.cr.commit()
+        if batches:
+            _logger.info("SMS campaign release: %d SMS released in %d batches", released, batches)
+        return released
+
+    @api.model
+    def _release_batch_size(self):
+        param = self.env["ir.config_parameter"].sudo().get_param("sms_gdpr_b2b.release_batch_size")
+        try:
+            return max(1, int(param)) if param else DEFAULT_RELEASE_BATCH_SIZE
+        except ValueError:
+            _logger.warning("Ignoring invalid sms_gdpr_b2b.release_batch_size %r", param)
+            return DEFAULT_RELEASE_BATCH_SIZE
+
+    @api.model
+    def _lock_due_batch(self, batch_size, domain=None):
+        """Lock and return up to ``batch_size`` due scheduled lines that no other worker holds."""
+        self.flush_model(["state", "planned_utc", "campaign_id"])
+        query = self._search(
+            [("state", "=", "scheduled"), ("planned_utc", "<=", fields.Datetime.now()), *(domain or [])],
+            order="planned_utc, id",
+            limit=batch_size,
+        )
+        sql = query.select("sms_gdpr_recipient.id")
+        self.env.cr.execute(f"{sql.code} FOR UPDATE OF sms_gdpr_recipient SKIP LOCKED", sql.params)
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _release(self):
+        """Re-check the lines and turn the ones still allowed into ``sms.sms`` records.
+
+        A STOP or an opt-out that arrived after confirmation wins, a line that
+        falls outside the sending window is moved to the next allowed instant,
+        and the frequency cap is counted again.
+        """
+        lines = self._cancel_suppressed()
+        lines = lines._postpone_outside_window()
+        lines = lines._cancel_over_frequency_cap()
+        if not lines:
+            return self.env["sms.sms"]
+        sms = self.env["sms.sms"].sudo().create([line._prepare_sms_vals() for line in lines])
+        now = fields.Datetime.now()
+        for line, message in zip(lines, sms):
+            line.write({
+                "state": "released",
+                "sms_id": message.id,
+                "sms_uuid": message.uuid,
+                "released_date": now,
+                "provider_status": message.state,
+            })
+        lines.campaign_id._update_state_from_recipients()
+        return sms
+
+    def _prepare_sms_vals(self):
+        self.ensure_one()
+        return {
+            "number": self.e164,
+            "body": self.campaign_id.full_body,
+            "partner_id": self.partner_id.id,
+            "sms_gdpr_recipient_id": self.id,
+            "state": "outgoing",
+        }
+
+    def _cancel_suppressed(self):
+        """Mark blacklisted or opted-out lines and return the others."""
+        blacklisted = self.env["sms.gdpr.compliance.mixin"]._sms_gdpr_blacklisted_numbers(self.mapped("e164"))
+        opted_out = self.filtered(
+            lambda line: line.e164 in blacklisted or line.lead_id.sms_gdpr_opt_out or line.partner_id.sms_gdpr_opt_out
+        )
+        for line in opted_out:
+            line.write({"state": "opted_out", "reason": "blacklisted" if line.e164 in blacklisted else "opted_out"})
+        return self - opted_out
+
+    def _postpone_outside_window(self):
+        """Move lines that are due outside their sending window and return the others."""
+        now = fields.Datetime.now()
+        postponed = self.browse()
+        for line in self:
+            rules = line.company_id._sms_gdpr_sending_rules()
+            at = now.replace(tzinfo=timezone.utc)
+            if is_allowed_instant(at, line.time_zone, line.region, line.postal_code, rules):
+                continue
+            next_local = first_allowed_instant(at, line.time_zone, line.region, line.postal_code, rules)
+            line.write({
+                "planned_utc": next_local.astimezone(timezone.utc).replace(tzinfo=None),
+                "planned_local": next_local.isoformat(),
+            })
+            postponed |= line
+        return self - postponed
+
+    def _cancel_over_frequency_cap(self):
+        """Cancel the lines whose number reached the company's frequency cap and return the others.
+
+        Lines of the same batch count too, so two campaigns released together
+        cannot both pass a cap that only one of them fits under.
+        """
+        over_cap = self.browse()
+        for company, lines in self.grouped("company_id").items():
+            cap = company.sms_gdpr_frequency_cap
+            if not cap:
+                continue
+            counts = self._recent_send_counts(company, lines.mapped("e164"))
+            for line in lines:
+                if counts.get(line.e164, 0) >= cap:
+                    over_cap |= line
+                else:
+                    counts[line.e164] = counts.get(line.e164, 0) + 1
+        over_cap.write({"state": "cancelled", "reason": "frequency_cap"})
+        return self - over_cap
+
+    @api.model
+    def _recent_send_counts(self, company, numbers):
+        """Count SMS released to each number by the company within its cap period."""
+        if not company.sms_gdpr_frequency_cap:
+            return {}
+        since = fields.Datetime.now() - timedelta(days=company.sms_gdpr_frequency_days)
+        numbers = sorted(number for number in set(numbers) if number)
+        counts = {}
+        for chunk in split_every(QUERY_CHUNK_SIZE, numbers):
+            groups = self.sudo()._read_group(
+                [("company_id", "=", company.id), ("e164", "in", list(chunk)), ("released_date", ">=", since)],
+                ["e164"],
+                ["__count"],
+            )
+            counts.update(groups)
+        return counts
+
+    # ------------------------------------------------------------------
+    # Status
+    # ------------------------------------------------------------------
+
+    def _sync_from_sms(self, sms_state, failure_type=False):
+        """Mirror the state of the released ``sms.sms`` on the lines."""
+        state = SMS_STATE_TO_RECIPIENT_STATE.get(sms_state)
+        if not state:
+            return
+        self.write({"state": state, "provider_status": sms_state, "error": failure_type or False})
+        self.campaign_id._update_state_from_recipients()
+
+    def action_open_source(self):
+        """Open the lead or contact this line was built from."""
+        self.ensure_one()
+        record = self.lead_id or self.partner_id
+        if not record:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+            "name": _("Recipient"),
+        }

@@ -1,0 +1,57 @@
+import logging
+
+from odoo import fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class SmsSms(models.Model):
+    """Link outgoing SMS to campaign recipient lines, and the per-company test mode.
+
+    In test mode nothing leaves Odoo: the SMS is recorded as sent and logged,
+    which lets demos and staging databases run whole campaigns.
+    """
+
+    _inherit = "sms.sms"
+
+    sms_gdpr_recipient_id = fields.Many2one(
+        "sms.gdpr.recipient", string="Campaign Recipient", readonly=True, ondelete="set null", copy=False
+    )
+
+    _sql_constraints = [
+        (
+            "sms_gdpr_recipient_unique",
+            "unique(sms_gdpr_recipient_id)",
+            "A campaign recipient line can be released into one SMS only.",
+        ),
+    ]
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "state" in vals:
+            for message in self.filtered("sms_gdpr_recipient_id"):
+                message.sms_gdpr_recipient_id.sudo()._sync_from_sms(message.state, message.failure_type)
+        return result
+
+    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
+        test_mode = self.filtered(lambda message: message._sms_gdpr_company().sms_gdpr_test_mode)
+        if test_mode:
+            test_mode._sms_gdpr_record_as_sent(unlink_sent)
+        others = self - test_mode
+        if others:
+            return super(SmsSms, others)._send(
+                unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception
+            )
+        return None
+
+    def _sms_gdpr_company(self):
+        self.ensure_one()
+        return self.sms_gdpr_recipient_id.company_id or self.env.company
+
+    def _sms_gdpr_record_as_sent(self, unlink_sent):
+        """Mark the SMS as sent without any network call, as a provider success would."""
+        _logger.info("SMS test mode: %d SMS recorded as sent without contacting a provider", len(self))
+        to_delete = {"to_delete": True} if unlink_sent else {}
+        self.sms_tracker_id._action_update_from_sms_state("pending")
+        self.write({"state": "pending", "failure_type": False, **to_delete})
+

@@ -1,0 +1,7 @@
+from . import test_compliance_fields
+from . import test_company_settings
+from . import test_campaign_wizard
+from . import test_release
+from . import test_security
+from . import test_messages
+from . import test_tour

@@ -1,0 +1,2 @@
+from . import sms_gdpr_campaign_wizard_recipient
+from . import sms_gdpr_campaign_wizard
