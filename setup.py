@@ -23,6 +23,9 @@ setup(
         "holidays>=0.100",
         "pytz",
     ],
-    extras_require={"test": ["pytest", "polib"]},
+    extras_require={
+        "test": ["pytest", "polib"],
+        "odoo-test": ["pytest-odoo>=2.1", "websocket-client"],
+    },
     entry_points={"console_scripts": ["sms-gdpr=sms_gdpr_compliance.cli:main"]},
 )
