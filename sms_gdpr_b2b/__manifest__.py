@@ -13,6 +13,8 @@
         "security/ir.model.access.csv",
         "data/sms_gdpr_processing_data.xml",
         "data/ir_cron_data.xml",
+        "views/sms_gdpr_event_views.xml",
+        "views/sms_gdpr_suppression_views.xml",
         "views/sms_gdpr_processing_views.xml",
         "views/sms_gdpr_recipient_views.xml",
         "views/sms_gdpr_campaign_views.xml",

@@ -17,6 +17,7 @@ EXCLUSION_REASONS = (
     "no_time_zone",
     "opted_out",
     "blacklisted",
+    "suppressed",
     "no_legal_basis",
     "consent_missing",
     "frequency_cap",
@@ -94,13 +95,15 @@ def decide_audience(
     blacklisted: set[str] | frozenset[str] = frozenset(),
     recent_sends: dict[str, int] | None = None,
     frequency_cap: int = 0,
+    suppressed: set[str] | frozenset[str] = frozenset(),
 ) -> list[Decision]:
     """Decide for every candidate, in the given order.
 
     The first candidate of a number with no reason of its own keeps the
     number; later ones are duplicates. ``recent_sends`` counts the SMS already
     sent to each number within the cap period, and a ``frequency_cap`` of 0
-    disables the cap.
+    disables the cap. ``suppressed`` holds the numbers of the opposition list
+    kept after an erasure.
     """
     recent_sends = recent_sends or {}
     opted_out_numbers = {c.e164 for c in candidates if c.e164 and c.opted_out}
@@ -108,6 +111,8 @@ def decide_audience(
     decisions = []
     for candidate in candidates:
         reasons = _candidate_reasons(candidate, blacklisted, opted_out_numbers, recent_sends, frequency_cap)
+        if candidate.e164 in suppressed:
+            reasons.insert(0, "suppressed")
         if not reasons and candidate.e164 in taken_numbers:
             reasons = ["duplicate"]
         if not reasons:

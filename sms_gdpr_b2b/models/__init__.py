@@ -1,3 +1,5 @@
+from . import sms_gdpr_event
+from . import sms_gdpr_suppression
 from . import sms_gdpr_compliance_mixin
 from . import res_partner
 from . import crm_lead

@@ -61,6 +61,7 @@ EXCLUSION_REASON = [
     ("no_time_zone", "Time zone unknown"),
     ("opted_out", "Opted out"),
     ("blacklisted", "Number on the blacklist"),
+    ("suppressed", "On the opposition list (erased person)"),
     ("no_legal_basis", "No legal basis"),
     ("consent_missing", "Consent basis without consent date"),
     ("frequency_cap", "Frequency cap reached"),

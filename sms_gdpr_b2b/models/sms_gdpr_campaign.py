@@ -107,8 +107,9 @@ class SmsGdprCampaign(models.Model):
         pending.write({"state": "cancelled"})
         self.write({"state": "cancelled"})
         for campaign in self:
-            campaign.message_post(body=_("Campaign cancelled: %(count)s scheduled SMS will not be sent.",
-                                         count=len(pending.filtered(lambda line: line.campaign_id == campaign))))
+            count = len(pending.filtered(lambda line: line.campaign_id == campaign))
+            campaign.message_post(body=_("Campaign cancelled: %(count)s scheduled SMS will not be sent.", count=count))
+            self.env["sms.gdpr.event"]._log("campaign_cancelled", campaign, details={"cancelled": count})
         return True
 
     def action_release_due(self):

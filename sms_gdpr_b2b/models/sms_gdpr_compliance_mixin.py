@@ -13,6 +13,10 @@ FALLBACK_COUNTRY_CODE = "FR"
 # Numbers per blacklist query.
 BLACKLIST_CHUNK_SIZE = 1000
 
+# Fields whose changes are written to the audit log, and their state before a record exists.
+AUDITED_FIELDS = {"sms_gdpr_legal_basis", "sms_gdpr_consent_date", "sms_gdpr_opt_out"}
+EMPTY_AUDIT_STATE = {"sms_gdpr_legal_basis": "none", "sms_gdpr_consent_date": False, "sms_gdpr_opt_out": False}
+
 
 class SmsGdprComplianceMixin(models.AbstractModel):
     """Legal basis, provenance, consent, opt-out and normalised mobile of a person.
@@ -197,6 +201,7 @@ class SmsGdprComplianceMixin(models.AbstractModel):
                 self._sms_gdpr_complete_opt_out_vals(vals)
         records = super().create(vals_list)
         records.filtered("sms_gdpr_opt_out")._sms_gdpr_blacklist_numbers()
+        records._sms_gdpr_log_changes({record.id: dict(EMPTY_AUDIT_STATE) for record in records})
         return records
 
     def write(self, vals):
@@ -206,10 +211,13 @@ class SmsGdprComplianceMixin(models.AbstractModel):
         elif "sms_gdpr_opt_out" in vals:
             lifted = self.filtered("sms_gdpr_opt_out")
             lifted._sms_gdpr_check_opt_out_lift(vals)
+        before = self._sms_gdpr_audit_state() if AUDITED_FIELDS.intersection(vals) else None
         result = super().write(vals)
         if vals.get("sms_gdpr_opt_out"):
             self._sms_gdpr_blacklist_numbers()
         lifted._sms_gdpr_unblacklist_numbers()
+        if before is not None:
+            self._sms_gdpr_log_changes(before)
         return result
 
     # ------------------------------------------------------------------
@@ -298,3 +306,76 @@ class SmsGdprComplianceMixin(models.AbstractModel):
             self.env["phone.blacklist"].sudo()._remove(
                 numbers, message=_("Opt-out lifted after a new consent was recorded.")
             )
+
+    # ------------------------------------------------------------------
+    # Audit
+    # ------------------------------------------------------------------
+
+    def _sms_gdpr_audit_state(self):
+        return {record.id: {name: record[name] for name in AUDITED_FIELDS} for record in self}
+
+    def _sms_gdpr_log_changes(self, before):
+        """Write an audit event for each change of legal basis, consent or opt-out since ``before``."""
+        Event = self.env["sms.gdpr.event"]
+        for record in self:
+            old = before.get(record.id)
+            if old is None:
+                continue
+            for event_type, old_value, new_value in record._sms_gdpr_audit_changes(old):
+                Event._log(event_type, record, old_value=old_value, new_value=new_value)
+
+    def _sms_gdpr_audit_changes(self, old):
+        """Return ``(event type, old value, new value)`` for what changed since ``old``."""
+        self.ensure_one()
+        changes = []
+        old_basis, new_basis = old["sms_gdpr_legal_basis"] or "none", self.sms_gdpr_legal_basis or "none"
+        if old_basis != new_basis:
+            changes.append(("basis_changed", old_basis, new_basis))
+        old_consent, new_consent = old["sms_gdpr_consent_date"], self.sms_gdpr_consent_date
+        if new_consent and new_consent != old_consent:
+            changes.append(("consent_given", old_consent, new_consent))
+        elif old_consent and (not new_consent or (old_basis == "consent" and new_basis != "consent")):
+            changes.append(("consent_withdrawn", old_consent, new_consent))
+        if self.sms_gdpr_opt_out and not old["sms_gdpr_opt_out"]:
+            changes.append(("opt_out_set", False, self.sms_gdpr_opt_out_channel))
+        elif old["sms_gdpr_opt_out"] and not self.sms_gdpr_opt_out:
+            changes.append(("opt_out_lifted", True, False))
+        return changes
+
+    # ------------------------------------------------------------------
+    # Opt-out from any channel
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _sms_gdpr_opt_out_numbers(self, numbers, channel, company=None, note=None):
+        """Apply an objection to every trace of ``numbers`` at once and return what changed.
+
+        The numbers are blacklisted, every contact and lead holding one gets the
+        opt-out with ``channel`` and a chatter note, and the scheduled recipient
+        lines of the company's campaigns are stopped. Returns a dict with the
+        ``partners``, ``leads`` and ``lines`` recordsets touched.
+        """
+        numbers = sorted({number for number in numbers if number})
+        company = company or self.env.company
+        result = {"partners": self.env["res.partner"], "leads": self.env["crm.lead"],
+                  "lines": self.env["sms.gdpr.recipient"]}
+        if not numbers:
+            return result
+        note = note or self.env._("Opt-out from SMS prospecting recorded.")
+        self.env["phone.blacklist"].sudo()._add(numbers, message=note)
+        now = fields.Datetime.now()
+        for key, model in (("partners", "res.partner"), ("leads", "crm.lead")):
+            records = self.env[model].sudo().with_context(active_test=False).search([
+                ("sms_gdpr_e164", "in", numbers), ("sms_gdpr_opt_out", "=", False),
+            ])
+            records.write({"sms_gdpr_opt_out": True, "sms_gdpr_opt_out_date": now, "sms_gdpr_opt_out_channel": channel})
+            for record in records:
+                record.message_post(body=note, subtype_xmlid="mail.mt_note")
+            result[key] = records
+        lines = self.env["sms.gdpr.recipient"].sudo().search([
+            ("e164", "in", numbers), ("state", "=", "scheduled"), ("company_id", "=", company.id),
+        ])
+        lines.write({"state": "opted_out", "reason": "blacklisted"})
+        lines.campaign_id._update_state_from_recipients()
+        result["lines"] = lines
+        return result

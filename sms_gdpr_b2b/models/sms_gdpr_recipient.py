@@ -124,6 +124,8 @@ class SmsGdprRecipient(models.Model):
                 "provider_status": message.state,
             })
         lines.campaign_id._update_state_from_recipients()
+        for campaign, campaign_lines in lines.grouped("campaign_id").items():
+            self.env["sms.gdpr.event"]._log("campaign_released", campaign, details={"released": len(campaign_lines)})
         return sms
 
     def _prepare_sms_vals(self):
@@ -137,14 +139,29 @@ class SmsGdprRecipient(models.Model):
         }
 
     def _cancel_suppressed(self):
-        """Mark blacklisted or opted-out lines and return the others."""
+        """Mark blacklisted, opposed or opted-out lines and return the others."""
         blacklisted = self.env["sms.gdpr.compliance.mixin"]._sms_gdpr_blacklisted_numbers(self.mapped("e164"))
-        opted_out = self.filtered(
-            lambda line: line.e164 in blacklisted or line.lead_id.sms_gdpr_opt_out or line.partner_id.sms_gdpr_opt_out
-        )
-        for line in opted_out:
-            line.write({"state": "opted_out", "reason": "blacklisted" if line.e164 in blacklisted else "opted_out"})
-        return self - opted_out
+        suppressed = set()
+        for company, lines in self.grouped("company_id").items():
+            suppressed |= self.env["sms.gdpr.suppression"]._suppressed_numbers(lines.mapped("e164"), company)
+        stopped = self.browse()
+        for line in self:
+            reason = line._stop_reason(blacklisted, suppressed)
+            if reason:
+                line.write({"state": "opted_out", "reason": reason})
+                stopped |= line
+        return self - stopped
+
+    def _stop_reason(self, blacklisted, suppressed):
+        """Return why the line must not be sent any more, or False."""
+        self.ensure_one()
+        if self.e164 in blacklisted:
+            return "blacklisted"
+        if self.e164 in suppressed:
+            return "suppressed"
+        if self.lead_id.sms_gdpr_opt_out or self.partner_id.sms_gdpr_opt_out:
+            return "opted_out"
+        return False
 
     def _postpone_outside_window(self):
         """Move lines that are due outside their sending window and return the others."""

@@ -4,4 +4,5 @@ from . import test_campaign_wizard
 from . import test_release
 from . import test_security
 from . import test_messages
+from . import test_audit_events
 from . import test_tour

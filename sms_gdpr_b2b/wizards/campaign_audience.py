@@ -69,6 +69,7 @@ def audience_rows(env, company, partners, leads):
         blacklisted=env["sms.gdpr.compliance.mixin"]._sms_gdpr_blacklisted_numbers(numbers),
         recent_sends=env["sms.gdpr.recipient"]._recent_send_counts(company, numbers),
         frequency_cap=company.sms_gdpr_frequency_cap,
+        suppressed=env["sms.gdpr.suppression"]._suppressed_numbers(numbers, company),
     )
     return [row_vals(model, row, decision) for (model, row), decision in zip(sources, decisions)]
 

@@ -357,6 +357,12 @@ class SmsGdprCampaignWizard(models.TransientModel):
             included=self.included_count,
             excluded=self.excluded_count,
         ))
+        self.env["sms.gdpr.event"]._log("campaign_confirmed", campaign, details={
+            "register_entry": self.processing_id.display_name,
+            "scheduled": self.included_count,
+            "excluded": self.excluded_count,
+            "text": self.full_body,
+        })
         self._trigger_release(campaign)
         return {
             "type": "ir.actions.act_window",

@@ -1,0 +1,230 @@
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..compliance.audit import GENESIS_HASH, event_hash, first_broken_link
+
+EVENT_TYPES = [
+    ("consent_given", "Consent given"),
+    ("consent_withdrawn", "Consent withdrawn"),
+    ("basis_changed", "Legal basis changed"),
+    ("opt_out_set", "Opt-out set"),
+    ("opt_out_lifted", "Opt-out lifted"),
+    ("campaign_confirmed", "Campaign confirmed"),
+    ("campaign_released", "Campaign SMS released"),
+    ("campaign_cancelled", "Campaign cancelled"),
+    ("inbound_stop", "STOP received"),
+    ("import", "List imported"),
+    ("rights_request", "Rights request step"),
+    ("export", "Data exported"),
+    ("erasure", "Personal data erased"),
+    ("chain_verified", "Audit chain verified"),
+]
+
+# First key of the PostgreSQL advisory lock taken while a company's chain grows;
+# the second key is the company id. Any constant unused by other locks works.
+AUDIT_CHAIN_LOCK = 730_401
+
+# Fields covered by the hash, in the order they are serialised.
+HASHED_FIELDS = (
+    "sequence",
+    "event_type",
+    "date",
+    "user_id",
+    "company_id",
+    "res_model",
+    "res_id",
+    "record_name",
+    "old_value",
+    "new_value",
+    "details",
+)
+
+
+class SmsGdprEvent(models.Model):
+    """Append-only audit log of consent, opt-out, campaign and rights-request steps.
+
+    Rows are chained per company by a SHA-256 hash of their content and the
+    previous row's hash, so a row edited or deleted in the database breaks the
+    chain, which ``action_verify_chain`` detects. The ORM rejects any write or
+    unlink; rows are only created through ``_log``.
+    """
+
+    _name = "sms.gdpr.event"
+    _description = "SMS Compliance Audit Event"
+    _order = "company_id, sequence desc"
+    _rec_name = "event_type"
+
+    sequence = fields.Integer(readonly=True, index=True)
+    event_type = fields.Selection(EVENT_TYPES, string="Event", required=True, readonly=True, index=True)
+    date = fields.Datetime(string="When", required=True, readonly=True, default=fields.Datetime.now)
+    user_id = fields.Many2one("res.users", string="Who", readonly=True, ondelete="restrict")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="restrict")
+    res_model = fields.Char(string="Record Model", readonly=True, index=True)
+    res_id = fields.Integer(string="Record ID", readonly=True, index=True)
+    record_name = fields.Char(string="Record", readonly=True)
+    old_value = fields.Char(string="Old Value", readonly=True)
+    new_value = fields.Char(string="New Value", readonly=True)
+    details = fields.Text(string="Details", readonly=True)
+    previous_hash = fields.Char(readonly=True)
+    hash = fields.Char(readonly=True, index=True)
+
+    _sql_constraints = [
+        ("sequence_company_unique", "unique(company_id, sequence)", "Each audit event has its own place in the chain."),
+    ]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("sms_gdpr_event_log"):
+            raise UserError(_("Audit events are recorded by the application only and cannot be created by hand."))
+        by_company = {}
+        for vals in vals_list:
+            by_company.setdefault(vals["company_id"], []).append(vals)
+        for company_id, company_vals in by_company.items():
+            self._chain_vals(company_id, company_vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        raise UserError(_("Audit events cannot be changed. They are the proof of what happened."))
+
+    def unlink(self):
+        if not self.env.context.get("sms_gdpr_retention_purge"):
+            raise UserError(_("Audit events cannot be deleted. Only the retention job removes expired events."))
+        return super().unlink()
+
+    # ------------------------------------------------------------------
+    # Chain
+    # ------------------------------------------------------------------
+
+    def _chain_vals(self, company_id, vals_list):
+        """Give each new row its sequence and hashes, after the company's last row.
+
+        A transaction-level advisory lock per company serialises writers, so two
+        transactions cannot both chain onto the same last row.
+        """
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [AUDIT_CHAIN_LOCK, company_id])
+        self.flush_model()
+        self.env.cr.execute(
+            "SELECT sequence, hash FROM sms_gdpr_event WHERE company_id = %s ORDER BY sequence DESC LIMIT 1",
+            [company_id],
+        )
+        row = self.env.cr.fetchone()
+        sequence, previous_hash = row if row else (0, GENESIS_HASH)
+        for vals in vals_list:
+            sequence += 1
+            vals["sequence"] = sequence
+            vals.setdefault("date", fields.Datetime.now())
+            vals["previous_hash"] = previous_hash
+            vals["hash"] = event_hash(previous_hash, self._hash_content(vals))
+            previous_hash = vals["hash"]
+
+    @api.model
+    def _hash_content(self, vals):
+        content = {name: vals.get(name) or None for name in HASHED_FIELDS}
+        content["date"] = fields.Datetime.to_string(fields.Datetime.to_datetime(vals.get("date")))
+        return content
+
+    def _stored_content(self):
+        self.ensure_one()
+        values = {name: self[name] for name in HASHED_FIELDS}
+        values["user_id"] = self.user_id.id
+        values["company_id"] = self.company_id.id
+        return self._hash_content(values)
+
+    @api.model
+    def _find_broken_event(self, company):
+        """Return the first event of ``company`` whose hash does not match, or an empty recordset."""
+        events = self.sudo().search([("company_id", "=", company.id)], order="sequence")
+        rows = [(event.previous_hash, event._stored_content(), event.hash) for event in events]
+        index = first_broken_link(rows)
+        if index is None:
+            expected = list(range(1, len(events) + 1))
+            gaps = [event for event, number in zip(events, expected) if event.sequence != number]
+            return gaps[0] if gaps else self.browse()
+        return events[index]
+
+    def action_verify_chain(self):
+        """Check the audit chain of the current company and report the first broken event."""
+        company = self.env.company
+        broken = self._find_broken_event(company)
+        if broken:
+            message = _(
+                "The audit chain of %(company)s is broken at event #%(sequence)s (%(event)s of %(date)s): "
+                "a row was changed or deleted outside the application. Keep a copy of the database and "
+                "inform your DPO.",
+                company=company.name,
+                sequence=broken.sequence,
+                event=dict(self._fields["event_type"]._description_selection(self.env))[broken.event_type],
+                date=broken.date,
+            )
+            notification_type = "danger"
+        else:
+            count = self.sudo().search_count([("company_id", "=", company.id)])
+            message = _("The audit chain of %(company)s is intact: %(count)s events checked.",
+                        company=company.name, count=count)
+            notification_type = "success"
+            self._log("chain_verified", company=company, details=message)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": notification_type, "message": message, "sticky": bool(broken)},
+        }
+
+    # ------------------------------------------------------------------
+    # Logging
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _log(self, event_type, records=None, company=None, old_value=None, new_value=None, details=None):
+        """Record one event per record (or one without record) and return them.
+
+        ``old_value`` and ``new_value`` may be a value shared by all records or a
+        dict keyed by record id. ``details`` may be any JSON-serialisable value.
+        """
+        if details is not None and not isinstance(details, str):
+            details = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
+        targets = list(records) if records else [None]
+        vals_list = [
+            {
+                "event_type": event_type,
+                "user_id": self.env.uid,
+                "company_id": self._event_company(record, company).id,
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
+                "record_name": record.display_name if record else False,
+                "old_value": self._value_for(old_value, record),
+                "new_value": self._value_for(new_value, record),
+                "details": details or False,
+            }
+            for record in targets
+        ]
+        return self.sudo().with_context(sms_gdpr_event_log=True).create(vals_list)
+
+    def _event_company(self, record, company):
+        if company:
+            return company
+        record_company = record and "company_id" in record._fields and record.company_id
+        return record_company or self.env.company
+
+    @api.model
+    def _value_for(self, value, record):
+        if isinstance(value, dict):
+            value = value.get(record.id) if record else None
+        return str(value) if value not in (None, False) else False
+
+    def action_open_record(self):
+        """Open the record the event is about."""
+        self.ensure_one()
+        if not self.res_model or not self.res_id or self.res_model not in self.env:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,128 @@
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SmsGdprCase
+
+
+@tagged("post_install", "-at_install")
+class TestAuditEvents(SmsGdprCase):
+
+    def _events(self, record):
+        return self.env["sms.gdpr.event"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id)], order="sequence"
+        )
+
+    def test_consent_and_opt_out_logged(self):
+        partner = self._partner("Claire", "06 12 34 56 01", sms_gdpr_legal_basis="none")
+        partner.write({"sms_gdpr_legal_basis": "consent", "sms_gdpr_consent_date": fields.Datetime.now()})
+        partner.sms_gdpr_opt_out = True
+        events = self._events(partner)
+        self.assertEqual(events.mapped("event_type"), ["basis_changed", "consent_given", "opt_out_set"])
+        self.assertEqual(events[0].old_value, "none")
+        self.assertEqual(events[0].new_value, "consent")
+        self.assertEqual(events[2].new_value, "manual")
+        self.assertEqual(events.user_id, self.env.user)
+
+    def test_consent_withdrawn_logged(self):
+        partner = self._partner("Claire", "06 12 34 56 01", sms_gdpr_legal_basis="consent",
+                                sms_gdpr_consent_date=fields.Datetime.now())
+        partner.sms_gdpr_legal_basis = "none"
+        self.assertIn("consent_withdrawn", self._events(partner).mapped("event_type"))
+
+    def test_events_cannot_be_changed(self):
+        partner = self._partner("Claire", "06 12 34 56 01")
+        event = self._events(partner)[:1]
+        self.assertTrue(event)
+        with self.assertRaises(UserError):
+            event.sudo().write({"new_value": "forged"})
+        with self.assertRaises(UserError):
+            event.sudo().unlink()
+        with self.assertRaises(UserError):
+            self.env["sms.gdpr.event"].sudo().create({"event_type": "opt_out_set", "company_id": self.company.id})
+
+    def test_chain_intact(self):
+        self._partner("A", "06 12 34 56 01")
+        self._partner("B", "06 12 34 56 02", sms_gdpr_opt_out=True)
+        Event = self.env["sms.gdpr.event"]
+        self.assertFalse(Event._find_broken_event(self.company))
+        result = Event.action_verify_chain()
+        self.assertEqual(result["params"]["type"], "success")
+
+    def test_tampered_row_detected(self):
+        self._partner("A", "06 12 34 56 01")
+        opted_out = self._partner("B", "06 12 34 56 02", sms_gdpr_opt_out=True)
+        self._partner("C", "06 12 34 56 03")
+        target = self._events(opted_out).filtered(lambda event: event.event_type == "opt_out_set")
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE sms_gdpr_event SET new_value = 'nothing' WHERE id = %s", [target.id])
+        self.env.invalidate_all()
+        Event = self.env["sms.gdpr.event"]
+        self.assertEqual(Event._find_broken_event(self.company), target)
+        result = Event.action_verify_chain()
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertIn(f"#{target.sequence}", result["params"]["message"])
+
+    def test_deleted_row_detected(self):
+        self._partner("A", "06 12 34 56 01")
+        opted_out = self._partner("B", "06 12 34 56 02", sms_gdpr_opt_out=True)
+        self._partner("C", "06 12 34 56 03")
+        target = self._events(opted_out)[:1]
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM sms_gdpr_event WHERE id = %s", [target.id])
+        self.env.invalidate_all()
+        self.assertTrue(self.env["sms.gdpr.event"]._find_broken_event(self.company))
+
+    def test_campaign_steps_logged(self):
+        leads = self._lead("Claire", "06 12 34 56 01")
+        campaign = self._confirm_campaign(leads)
+        campaign.action_cancel()
+        self.assertEqual(self._events(campaign).mapped("event_type"), ["campaign_confirmed", "campaign_cancelled"])
+
+
+@tagged("post_install", "-at_install")
+class TestOptOutService(SmsGdprCase):
+
+    def test_opt_out_reaches_every_trace(self):
+        partner = self._partner("Claire", "06 12 34 56 01")
+        lead = self._lead("Claire lead", "+33 6 12 34 56 01")
+        other = self._lead("Paul", "06 12 34 56 02")
+        campaign = self._confirm_campaign(lead | other)
+        result = self.env["sms.gdpr.compliance.mixin"]._sms_gdpr_opt_out_numbers(["+33612345601"], "sms_reply")
+        self.assertEqual(result["partners"], partner)
+        self.assertEqual(result["leads"], lead)
+        self.assertTrue(partner.sms_gdpr_opt_out)
+        self.assertEqual(lead.sms_gdpr_opt_out_channel, "sms_reply")
+        self.assertTrue(partner.sms_gdpr_blacklisted)
+        stopped = campaign.recipient_ids.filtered(lambda line: line.e164 == "+33612345601")
+        self.assertEqual(stopped.state, "opted_out")
+        self.assertEqual(campaign.recipient_ids.filtered(lambda line: line.lead_id == other).state, "scheduled")
+        self.assertTrue(partner.message_ids.filtered(lambda message: "Opt-out" in (message.body or "")))
+
+
+@tagged("post_install", "-at_install")
+class TestOppositionList(SmsGdprCase):
+
+    def test_fingerprint_excludes_at_audience(self):
+        lead = self._lead("Erased", "06 12 34 56 01")
+        self.env["sms.gdpr.suppression"]._add_numbers(["+33612345601"], self.company)
+        wizard = self._wizard_form(lead).save()
+        wizard.action_to_audience()
+        self.assertEqual(wizard.recipient_ids.reason, "suppressed")
+
+    def test_fingerprint_excludes_at_release(self):
+        lead = self._lead("Erased", "06 12 34 56 01")
+        campaign = self._confirm_campaign(lead)
+        self.env["sms.gdpr.suppression"]._add_numbers(["+33612345601"], self.company)
+        line = campaign.recipient_ids
+        line._release()
+        self.assertEqual(line.state, "opted_out")
+        self.assertEqual(line.reason, "suppressed")
+
+    def test_fingerprint_keeps_no_number(self):
+        entry = self.env["sms.gdpr.suppression"]._add_numbers(["+33612345601"], self.company)
+        self.assertNotIn("612345601", entry.fingerprint)
+        self.assertEqual(
+            self.env["sms.gdpr.suppression"]._suppressed_numbers(["+33612345601", "+33612345602"], self.company),
+            {"+33612345601"},
+        )

@@ -1,0 +1,70 @@
+from sms_gdpr_compliance.eligibility import (
+    Candidate,
+    count_reasons,
+    decide_audience,
+    record_exclusion_reasons,
+)
+
+
+def _candidate(key, e164="+33612345678", number_reason=None, legal_basis="legitimate_interest",
+               has_consent=False, opted_out=False, time_zone="Europe/Paris"):
+    return Candidate(key, e164, number_reason, time_zone, legal_basis, has_consent, opted_out)
+
+
+def test_complete_record_has_no_reason():
+    assert record_exclusion_reasons(None, "legitimate_interest", False, False) == []
+
+
+def test_number_reasons_come_first():
+    assert record_exclusion_reasons("not_mobile", "none", False, False) == ["not_mobile", "no_legal_basis"]
+    assert record_exclusion_reasons("missing", "contract", False, False) == ["no_number"]
+    assert record_exclusion_reasons("invalid", "contract", False, False) == ["invalid_number"]
+
+
+def test_consent_needs_a_date():
+    assert record_exclusion_reasons(None, "consent", False, False) == ["consent_missing"]
+    assert record_exclusion_reasons(None, "consent", True, False) == []
+
+
+def test_missing_time_zone_flagged():
+    assert record_exclusion_reasons(None, "contract", False, False, time_zone=None) == ["no_time_zone"]
+
+
+def test_first_record_keeps_number():
+    decisions = decide_audience([_candidate(1), _candidate(2)])
+    assert decisions[0].included
+    assert decisions[1].reasons == ("duplicate",)
+
+
+def test_ineligible_first_record_leaves_number_to_next():
+    decisions = decide_audience([_candidate(1, legal_basis="none"), _candidate(2)])
+    assert decisions[0].reason == "no_legal_basis"
+    assert decisions[1].included
+
+
+def test_opt_out_on_one_record_excludes_all():
+    decisions = decide_audience([_candidate(1), _candidate(2, opted_out=True)])
+    assert decisions[0].reason == "opted_out"
+    assert decisions[1].reason == "opted_out"
+
+
+def test_blacklist_and_opposition_list():
+    decisions = decide_audience(
+        [_candidate(1, e164="+33612345601"), _candidate(2, e164="+33612345602")],
+        blacklisted={"+33612345601"},
+        suppressed={"+33612345602"},
+    )
+    assert decisions[0].reason == "blacklisted"
+    assert decisions[1].reason == "suppressed"
+
+
+def test_frequency_cap():
+    recent = {"+33612345678": 4}
+    assert decide_audience([_candidate(1)], recent_sends=recent, frequency_cap=4)[0].reason == "frequency_cap"
+    assert decide_audience([_candidate(1)], recent_sends=recent, frequency_cap=5)[0].included
+    assert decide_audience([_candidate(1)], recent_sends=recent, frequency_cap=0)[0].included
+
+
+def test_count_reasons_uses_first_reason():
+    decisions = decide_audience([_candidate(1), _candidate(2), _candidate(3, e164=None, number_reason="missing")])
+    assert count_reasons(decisions) == {"no_number": 1, "duplicate": 1}
