@@ -69,7 +69,7 @@ EXCLUSION_REASON = [
 ]
 
 DECISION = [
-    ("include", "Send"),
+    ("include", "Included"),
     ("exclude", "Excluded"),
 ]
 

@@ -57,11 +57,11 @@ class SmsGdprCampaign(models.Model):
     )
     recipient_ids = fields.One2many("sms.gdpr.recipient", "campaign_id", string="Recipients")
     recipient_count = fields.Integer(compute="_compute_recipient_counts", string="Recipients Count")
-    scheduled_count = fields.Integer(compute="_compute_recipient_counts", string="Scheduled")
-    sent_count = fields.Integer(compute="_compute_recipient_counts", string="Sent")
-    excluded_count = fields.Integer(compute="_compute_recipient_counts", string="Excluded")
+    scheduled_count = fields.Integer(compute="_compute_recipient_counts", string="Scheduled SMS")
+    sent_count = fields.Integer(compute="_compute_recipient_counts", string="SMS Sent")
+    excluded_count = fields.Integer(compute="_compute_recipient_counts", string="Recipients Excluded")
     cancelled_count = fields.Integer(compute="_compute_recipient_counts", string="Cancelled or Opted Out")
-    failed_count = fields.Integer(compute="_compute_recipient_counts", string="Failed")
+    failed_count = fields.Integer(compute="_compute_recipient_counts", string="Failed SMS")
 
     @api.depends("full_body")
     def _compute_segments(self):

@@ -94,6 +94,7 @@ def finding_message(env, finding):
 def rule_error_message(env, error):
     """Return the translated sentence for a core ``RuleError``, with the day named in the user's language."""
     params = dict(error.params)
-    if params.get("day_kind") in DAY_LABELS:
-        params["day"] = env._(DAY_LABELS[params["day_kind"]])
+    day_label = DAY_LABELS.get(params.get("day_kind"))
+    if day_label:
+        params["day"] = env._(day_label)
     return _translated(env, RULE_ERROR_MESSAGES, error.code, params, error.message)

@@ -48,7 +48,7 @@ class SmsGdprRecipient(models.Model):
         selections.RECIPIENT_STATE, string="Status", required=True, default="scheduled", readonly=True, index=True
     )
     sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True, ondelete="set null", index="btree_not_null")
-    sms_uuid = fields.Char(string="SMS UUID", readonly=True, help="Identifies the SMS after Odoo deletes sent SMS.")
+    sms_uuid = fields.Char(string="SMS UUID", readonly=True, help="Identifies the SMS even after Odoo has deleted it.")
     released_date = fields.Datetime(string="Released On", readonly=True, index=True)
     provider_status = fields.Char(string="Provider Status", readonly=True)
     error = fields.Char(string="Error", readonly=True)

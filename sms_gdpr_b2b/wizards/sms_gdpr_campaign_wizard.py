@@ -84,7 +84,7 @@ class SmsGdprCampaignWizard(models.TransientModel):
     )
     selected_count = fields.Integer(string="Selected Records", compute="_compute_audience_counts")
     included_count = fields.Integer(string="To Text", compute="_compute_audience_counts")
-    excluded_count = fields.Integer(string="Excluded", compute="_compute_audience_counts")
+    excluded_count = fields.Integer(string="Recipients Excluded", compute="_compute_audience_counts")
     assumed_count = fields.Integer(
         string="Country Assumed",
         compute="_compute_audience_counts",
