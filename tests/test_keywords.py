@@ -60,6 +60,9 @@ STOP_SPELLINGS = [
     "Vous me harcelez", "Fichez-moi la paix", "Enlevez-moi de vos fichiers", "Ne m'appelez plus",
     "Non merci", "NON", "Fin", "fin merci", "Cancel please", "Quit.",
     "Remove me from your list", "Please do not text me again", "Stop texting me", "Leave me alone",
+    "Je ne souhaite plus être contacté", "je ne veux plus être contactée", "Ne pas déranger",
+    "RGPD : effacez mes coordonnées", "J'exerce mon droit d'opposition", "Je m'oppose à ce traitement",
+    "Droit à l'oubli svp", "Je suis inscrit sur Bloctel",
 ]
 
 
