@@ -249,22 +249,26 @@ class SmsGdprCampaignWizard(models.TransientModel):
     # ------------------------------------------------------------------
 
     def _schedule_recipients(self):
-        """Give every included row the first allowed instant of its own sending window."""
+        """Give every included row the first allowed instant of its own sending window.
+
+        Rows sharing a time zone, region and postal code get the same instant, so
+        the window is computed once per group and written to the group at once.
+        """
         self.ensure_one()
         rules = self.company_id._sms_gdpr_sending_rules()
         start = (self.date_start or fields.Datetime.now()).replace(tzinfo=timezone.utc)
-        included = self.included_recipient_ids
-        by_slot = {}
-        for row in included:
-            key = (row.time_zone, row.region, row.postal_code or None)
-            by_slot.setdefault(key, self.env["sms.gdpr.campaign.wizard.recipient"])
-            by_slot[key] |= row
-        for (time_zone, region, postal_code), rows in by_slot.items():
+        Recipient = self.env["sms.gdpr.campaign.wizard.recipient"]
+        groups = Recipient._read_group(
+            [("wizard_id", "=", self.id), ("decision", "=", "include")],
+            ["time_zone", "region", "postal_code"],
+            ["id:array_agg"],
+        )
+        for time_zone, region, postal_code, ids in groups:
             try:
-                local = first_allowed_instant(start, time_zone, region, postal_code, rules)
+                local = first_allowed_instant(start, time_zone, region, postal_code or None, rules)
             except RuleError as error:
                 raise UserError(rule_error_message(self.env, error)) from error
-            rows.write({
+            Recipient.browse(ids).write({
                 "planned_utc": local.astimezone(timezone.utc).replace(tzinfo=None),
                 "planned_local": local.isoformat(),
             })
