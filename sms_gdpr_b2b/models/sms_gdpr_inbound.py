@@ -298,7 +298,12 @@ class SmsGdprInbound(models.Model):
                 "Ask the provider to send the message again.",
                 error=rejected[0].error,
             ))
-        self.write({"state": "new"})
+        self.filtered(lambda inbound: inbound.state != "new").write({"state": "new"})
+        # Rows already "To Process" do not change on write, which does not trigger the rules, so the
+        # active rules of this model run on them explicitly; disabled rules stay disabled.
+        automations = self.env["base.automation"]._get_actions(self, ["on_create_or_write"])
+        for automation in automations:
+            automation._process(automation._filter_post(self.sudo()))
         return True
 
     def action_create_rights_request(self):
