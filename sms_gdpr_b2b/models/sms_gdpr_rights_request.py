@@ -239,13 +239,15 @@ class SmsGdprRightsRequest(models.Model):
             "channel": "email",
             "request_type": self._guess_type(f"{subject}\n{body}"),
             "description": f"{subject}\n\n{body}".strip(),
-            "email": email_normalize(email) or email or False,
             "name": "/",
             "subject_name": (partner and partner.name) or email,
             "partner_id": partner.id if partner else False,
             **(custom_values or {}),
         }
-        return super().message_new(msg_dict, custom_values=values)
+        request = super().message_new(msg_dict, custom_values=values)
+        # The parent copies the raw From header (name and address) into the email field.
+        request.email = email_normalize(email) or email or False
+        return request
 
     @api.model
     def _guess_type(self, text):

@@ -8,3 +8,4 @@ from . import test_audit_events
 from . import test_tour
 from . import test_inbound_webhook
 from . import test_inbound_processing
+from . import test_rights_request
