@@ -25,8 +25,8 @@ _logger = logging.getLogger(__name__)
 
 TOKEN_HEADER = "X-Sms-Gdpr-Token"
 TWILIO_SIGNATURE_HEADER = "X-Twilio-Signature"
-# Bodies above this size are refused by werkzeug with a 413 before this code runs, so they
-# are not kept; bodies between MAX_BODY_BYTES and this size are answered 413 and their start kept.
+# Werkzeug rejects bodies above this size with a 413 before this code runs, so they are not kept.
+# Bodies between MAX_BODY_BYTES and this size also get a 413, and their start is kept.
 HARD_MAX_BODY_BYTES = 1024 * 1024
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
@@ -34,11 +34,12 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 class SmsGdprInboundController(http.Controller):
     """Webhook that SMS providers post inbound messages to, one URL per company and provider.
 
-    A request is authenticated before anything is stored: the company's token
-    (generic JSON in a header, SMSFactor in the ``token`` query parameter, since
-    SMSFactor posts to a fixed URL) compared in constant time, or Twilio's
-    signature under the company's auth token. An authenticated body that is too
-    large or unreadable is kept as a rejected message and answered 413 or 400.
+    A request is authenticated before anything is stored. The generic format sends
+    the company's token in a header and SMSFactor in the ``token`` query parameter,
+    because SMSFactor posts to a fixed URL; the token is compared in constant time.
+    Twilio requests carry a signature made with the company's auth token. An
+    authenticated body that is too large or unreadable is kept as a rejected
+    message and gets a 413 or 400.
     """
 
     # NOTE: on a server with several databases, dbfilter must pick this database from the
@@ -58,7 +59,7 @@ class SmsGdprInboundController(http.Controller):
         raw = self._read_body(provider)
         if not self._authenticated(company, provider):
             _logger.warning(
-                "Inbound SMS refused: authentication failed for company %s, provider %s, from %s",
+                "Inbound SMS rejected: authentication failed for company %s, provider %s, from %s",
                 company.id, provider, request.httprequest.remote_addr,
             )
             return self._reply(provider, 401, "unauthenticated")
@@ -126,7 +127,7 @@ class SmsGdprInboundController(http.Controller):
 
     def _reply(self, provider, status_code, status, inbound=None):
         if provider == PROVIDER_TWILIO and status_code == 200:
-            # Twilio reads the answer as TwiML; an empty Response sends no SMS back.
+            # Twilio reads the response as TwiML, and an empty Response sends no SMS back.
             return request.make_response(EMPTY_TWIML, headers=[("Content-Type", "text/xml")], status=200)
         payload = {"status": status}
         if inbound:

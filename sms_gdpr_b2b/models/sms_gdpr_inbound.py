@@ -299,8 +299,8 @@ class SmsGdprInbound(models.Model):
                 error=rejected[0].error,
             ))
         self.filtered(lambda inbound: inbound.state != "new").write({"state": "new"})
-        # Rows already "To Process" do not change on write, which does not trigger the rules, so the
-        # active rules of this model run on them explicitly; disabled rules stay disabled.
+        # Writing an unchanged state triggers no rule, so the active rules run on the rows here.
+        # Disabled rules stay disabled.
         automations = self.env["base.automation"]._get_actions(self, ["on_create_or_write"])
         for automation in automations:
             automation._process(automation._filter_post(self.sudo()))

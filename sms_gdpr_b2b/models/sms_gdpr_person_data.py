@@ -209,8 +209,8 @@ class SmsGdprPersonData(models.AbstractModel):
         blacklist = self.env["phone.blacklist"].sudo().with_context(active_test=False).search([("number", "in", numbers)])
         blacklist.message_ids.unlink()
         blacklist.unlink()
-        # NOTE: audit events are append-only and hash-chained, so those of the erased records keep
-        # the record name they were logged with; they hold no phone number.
+        # NOTE: audit events are append-only and hash-chained, so the events of erased records keep
+        # the record name they were logged with. They hold no phone number.
         return {
             "contacts": len(partners),
             "leads": len(leads),
