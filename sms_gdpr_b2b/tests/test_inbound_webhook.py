@@ -30,6 +30,7 @@ class TestInboundWebhook(HttpCase, SmsGdprCase):
             cls.leads |= cls._lead(f"Prospect {index}", f"06 12 34 56 {index + 40:02d}")
         cls.stopper = cls.leads[0]
         cls.Inbound = cls.env["sms.gdpr.inbound"]
+        cls.earlier_inbound = cls.Inbound.search([])
 
     def _url(self, provider, company=None):
         return f"{self.base_url()}/sms_gdpr/inbound/{(company or self.company).id}/{provider}"
@@ -47,8 +48,9 @@ class TestInboundWebhook(HttpCase, SmsGdprCase):
         return self.url_open(url, data=params, headers={"X-Twilio-Signature": signature})
 
     def _inbound_rows(self):
+        """Return the inbound rows stored by the test, ignoring those already in the database."""
         self.env.invalidate_all()
-        return self.Inbound.search([("company_id", "=", self.company.id)])
+        return self.Inbound.search([("company_id", "=", self.company.id), ("id", "not in", self.earlier_inbound.ids)])
 
     def _stop_payload(self, message_id="msg-1", body="STOP"):
         return {"message_id": message_id, "from": "+33612345640", "body": body, "received_at": "2026-03-26T08:10:00Z"}
@@ -96,7 +98,7 @@ class TestInboundWebhook(HttpCase, SmsGdprCase):
         inbound = self._inbound_rows()
         self.assertEqual(len(inbound), 1)
         self.assertEqual(inbound.body, "STOP", "the replay must not overwrite the stored message")
-        events = self.env["sms.gdpr.event"].search([("event_type", "=", "inbound_stop")])
+        events = self.env["sms.gdpr.event"].search([("event_type", "=", "inbound_stop"), ("res_id", "=", inbound.id)])
         self.assertEqual(len(events), 1)
 
     def test_wrong_token_changes_nothing(self):
