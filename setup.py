@@ -25,7 +25,7 @@ setup(
     ],
     extras_require={
         "test": ["pytest", "polib"],
-        "odoo-test": ["pytest-odoo>=2.1", "websocket-client"],
+        "odoo-test": ["pytest-odoo>=2.1", "websocket-client", "twilio>=9.0"],
     },
     entry_points={"console_scripts": ["sms-gdpr=sms_gdpr_compliance.cli:main"]},
 )

@@ -22,6 +22,10 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/sms_gdpr_campaign_wizard_views.xml",
+        "data/sms_gdpr_inbound_automation_data.xml",
+        "data/sms_gdpr_rights_request_data.xml",
+        "views/sms_gdpr_inbound_views.xml",
+        "views/sms_gdpr_rights_request_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,3 +1,4 @@
+import secrets
 from datetime import time
 
 from odoo import _, api, fields, models
@@ -72,6 +73,38 @@ class ResCompany(models.Model):
     sms_gdpr_frequency_days = fields.Integer(
         string="Cap Period (Days)", default=30, help="Rolling period the frequency cap counts over, in days."
     )
+    sms_gdpr_webhook_token = fields.Char(
+        string="Inbound Webhook Token",
+        groups="base.group_system",
+        copy=False,
+        help="Secret that SMS providers send with each inbound message, in the X-Sms-Gdpr-Token header "
+        "(generic format) or the token parameter of the webhook URL (SMSFactor). Empty refuses them all.",
+    )
+    sms_gdpr_twilio_auth_token = fields.Char(
+        string="Twilio Auth Token",
+        groups="base.group_system",
+        copy=False,
+        help="Auth token of the Twilio account, used to check the X-Twilio-Signature of inbound messages.",
+    )
+    sms_gdpr_extra_stop_keywords = fields.Char(
+        string="Extra STOP Keywords",
+        help="Comma-separated words that also mean opt-out anywhere in a reply, on top of the built-in ones.",
+    )
+    sms_gdpr_extra_start_keywords = fields.Char(
+        string="Extra START Keywords",
+        help="Comma-separated words that ask to receive SMS again when they make up the whole reply.",
+    )
+    sms_gdpr_rights_reminder_days = fields.Integer(
+        string="Rights Request Reminder (Days)",
+        default=7,
+        help="Days before the legal deadline of a rights request when its responsible is reminded.",
+    )
+    sms_gdpr_rights_escalation_user_id = fields.Many2one(
+        "res.users",
+        string="Rights Request Escalation",
+        help="Person alerted when a rights request passes its legal deadline, e.g. the DPO. "
+        "Empty alerts the request's responsible only.",
+    )
 
     @api.constrains("sms_gdpr_sender_id")
     def _check_sms_gdpr_sender_id(self):
@@ -124,3 +157,14 @@ class ResCompany(models.Model):
     def _sms_gdpr_advertiser(self):
         self.ensure_one()
         return self.sms_gdpr_advertiser_name or self.name
+
+    def _sms_gdpr_keyword_list(self, field_name):
+        """Return the comma-separated keywords of ``field_name`` as a list."""
+        self.ensure_one()
+        return [keyword.strip() for keyword in (self[field_name] or "").split(",") if keyword.strip()]
+
+    def action_sms_gdpr_generate_webhook_token(self):
+        """Replace the inbound webhook token by a new random one."""
+        for company in self:
+            company.sudo().sms_gdpr_webhook_token = secrets.token_urlsafe(32)
+        return True

@@ -6,3 +6,6 @@ from . import test_security
 from . import test_messages
 from . import test_audit_events
 from . import test_tour
+from . import test_inbound_webhook
+from . import test_inbound_processing
+from . import test_rights_request

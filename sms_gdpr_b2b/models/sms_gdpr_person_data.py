@@ -1,0 +1,220 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+# Fields of contacts and leads written to an access or portability export.
+PERSON_FIELDS = [
+    "name",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "country_id",
+    "function",
+    "sms_gdpr_e164",
+    "sms_gdpr_legal_basis",
+    "sms_gdpr_data_source",
+    "sms_gdpr_data_source_detail",
+    "sms_gdpr_collection_date",
+    "sms_gdpr_consent_date",
+    "sms_gdpr_consent_proof",
+    "sms_gdpr_opt_out",
+    "sms_gdpr_opt_out_date",
+    "sms_gdpr_opt_out_channel",
+    "create_date",
+]
+LEAD_EXTRA_FIELDS = ["contact_name", "partner_name", "email_from", "user_id", "stage_id", "description"]
+CONSENT_FIELDS = [
+    "sms_gdpr_legal_basis",
+    "sms_gdpr_consent_date",
+    "sms_gdpr_consent_proof",
+    "sms_gdpr_opt_out",
+    "sms_gdpr_opt_out_date",
+    "sms_gdpr_opt_out_channel",
+]
+RECIPIENT_FIELDS = ["campaign_id", "name", "e164", "decision", "reason", "planned_utc", "state", "released_date"]
+CAMPAIGN_FIELDS = ["name", "processing_id", "body", "create_date", "state"]
+INBOUND_FIELDS = ["received_date", "number", "body", "provider", "intent", "state"]
+EVENT_FIELDS = ["date", "event_type", "res_model", "res_id", "record_name", "old_value", "new_value", "details"]
+
+# Values written over a contact's or lead's personal data on erasure.
+PARTNER_ERASED_VALUES = {
+    "email": False, "phone": False, "mobile": False, "street": False, "street2": False, "zip": False,
+    "city": False, "function": False, "website": False, "comment": False, "vat": False, "ref": False,
+    "sms_gdpr_consent_proof": False, "sms_gdpr_data_source_detail": False, "active": False,
+}
+LEAD_ERASED_VALUES = {
+    "contact_name": False, "partner_name": False, "email_from": False, "phone": False, "mobile": False,
+    "street": False, "street2": False, "zip": False, "city": False, "function": False, "website": False,
+    "description": False, "sms_gdpr_consent_proof": False, "sms_gdpr_data_source_detail": False,
+    "active": False,
+}
+
+
+class SmsGdprPersonData(models.AbstractModel):
+    """Everything the addon holds on one person: found by number, email or record, exported or erased.
+
+    A person is the set of contacts and leads that share a normalised mobile,
+    an email address or a link with the records named on a rights request,
+    within one company. The rest (campaign lines, inbound SMS, audit events)
+    is found from those records and numbers.
+    """
+
+    _name = "sms.gdpr.person.data"
+    _description = "Personal data held on a person"
+
+    @api.model
+    def _find_records(self, company, numbers, emails, partners, leads):
+        """Return ``(partners, leads)`` of ``company`` that belong to the person."""
+        numbers = [number for number in numbers if number]
+        emails = {email.strip() for email in emails if email and email.strip()}
+        company_domain = [("company_id", "in", [company.id, False])]
+        partner_domains = [[("id", "in", partners.ids)]]
+        lead_domains = [[("id", "in", leads.ids)]]
+        if numbers:
+            partner_domains.append([("sms_gdpr_e164", "in", numbers)])
+            lead_domains.append([("sms_gdpr_e164", "in", numbers)])
+        for email in emails:
+            partner_domains.append([("email", "=ilike", email)])
+            lead_domains.append([("email_from", "=ilike", email)])
+        found_partners = self.env["res.partner"].sudo().with_context(active_test=False).search(
+            expression.AND([company_domain, expression.OR(partner_domains)])
+        )
+        lead_domains.append([("partner_id", "in", found_partners.ids)])
+        found_leads = self.env["crm.lead"].sudo().with_context(active_test=False).search(
+            expression.AND([company_domain, expression.OR(lead_domains)])
+        )
+        return found_partners, found_leads
+
+    @api.model
+    def _numbers_of(self, partners, leads, extra_numbers=()):
+        return sorted({number for number in [*partners.mapped("sms_gdpr_e164"), *leads.mapped("sms_gdpr_e164"),
+                                             *extra_numbers] if number})
+
+    # ------------------------------------------------------------------
+    # Export
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _collect(self, company, partners, leads, numbers):
+        """Return ``{section: [row, ...]}`` of everything held on the person, for the export archive."""
+        lines = self.env["sms.gdpr.recipient"].sudo().search([
+            ("company_id", "=", company.id),
+            "|", "|", ("e164", "in", numbers), ("partner_id", "in", partners.ids), ("lead_id", "in", leads.ids),
+        ])
+        inbound = self.env["sms.gdpr.inbound"].sudo().search([
+            ("company_id", "=", company.id), ("e164", "in", numbers),
+        ])
+        events = self.env["sms.gdpr.event"].sudo().search([
+            ("company_id", "=", company.id),
+            "|", "&", ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
+            "&", ("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids),
+        ], order="sequence")
+        return {
+            "contacts": self._rows(partners, PERSON_FIELDS),
+            "leads": self._rows(leads, PERSON_FIELDS + LEAD_EXTRA_FIELDS),
+            "consents": self._consent_rows(partners) + self._consent_rows(leads),
+            "campaigns": self._rows(lines.campaign_id, CAMPAIGN_FIELDS),
+            "campaign_recipients": self._rows(lines, RECIPIENT_FIELDS),
+            "inbound_messages": self._rows(inbound, INBOUND_FIELDS),
+            "audit_events": self._rows(events, EVENT_FIELDS),
+        }
+
+    @api.model
+    def _rows(self, records, field_names):
+        """Return one dict per record with readable values: names for relations, labels for selections."""
+        names = [name for name in field_names if name in records._fields]
+        rows = []
+        for record in records:
+            row = {"id": record.id}
+            for name in names:
+                row[name] = self._readable(record, name)
+            rows.append(row)
+        return rows
+
+    @api.model
+    def _consent_rows(self, records):
+        rows = self._rows(records, CONSENT_FIELDS)
+        for row, record in zip(rows, records):
+            row["record"] = f"{record._description}: {record.display_name}"
+        return rows
+
+    @api.model
+    def _readable(self, record, name):
+        field = record._fields[name]
+        value = record[name]
+        if field.type == "many2one":
+            return value.display_name or None
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value) if value else None
+        if field.type in ("datetime", "date"):
+            return value.isoformat() if value else None
+        if field.type == "boolean":
+            return bool(value)
+        if field.type == "html":
+            return str(value or "")
+        return value if value not in (False, None) else None
+
+    # ------------------------------------------------------------------
+    # Erasure
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _check_erasable(self, partners):
+        """Raise when a contact is also an Odoo user, whose data cannot be erased from here."""
+        users = partners.sudo().with_context(active_test=False).user_ids
+        if users:
+            raise UserError(self.env._(
+                "The contact “%(name)s” is linked to the Odoo user %(login)s and cannot be erased here. "
+                "Archive the user and remove the link first, then erase again.",
+                name=users[0].partner_id.display_name,
+                login=users[0].login,
+            ))
+
+    @api.model
+    def _erase(self, company, partners, leads, numbers):
+        """Anonymise the person's contacts, leads, chatter, campaign lines and inbound SMS; return counts.
+
+        The numbers must already be on the opposition list: this removes them from
+        the phone blacklist, where they would otherwise stay in clear.
+        """
+        self._check_erasable(partners)
+        placeholder = self.env._("Erased person")
+        for partner in partners:
+            partner.write({**PARTNER_ERASED_VALUES, "name": f"{placeholder} #{partner.id}"})
+        for lead in leads:
+            lead.write({**LEAD_ERASED_VALUES, "name": f"{placeholder} #{lead.id}"})
+        messages = self.env["mail.message"].sudo().search([
+            "|", "&", ("model", "=", "res.partner"), ("res_id", "in", partners.ids),
+            "&", ("model", "=", "crm.lead"), ("res_id", "in", leads.ids),
+        ])
+        messages.unlink()
+        self.env["mail.activity"].sudo().search([
+            "|", "&", ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
+            "&", ("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids),
+        ]).unlink()
+        lines = self.env["sms.gdpr.recipient"].sudo().search([
+            ("company_id", "=", company.id),
+            "|", "|", ("e164", "in", numbers), ("partner_id", "in", partners.ids), ("lead_id", "in", leads.ids),
+        ])
+        lines.write({"name": placeholder, "raw_number": False, "e164": False, "postal_code": False})
+        sms = self.env["sms.sms"].sudo().search([("number", "in", numbers)])
+        sms.write({"number": False, "body": False})
+        inbound = self.env["sms.gdpr.inbound"].sudo().search([("e164", "in", numbers), ("company_id", "=", company.id)])
+        inbound.message_ids.unlink()
+        inbound.write({"number": False, "e164": False, "body": False, "raw_payload": False})
+        blacklist = self.env["phone.blacklist"].sudo().with_context(active_test=False).search([("number", "in", numbers)])
+        blacklist.message_ids.unlink()
+        blacklist.unlink()
+        # NOTE: audit events are append-only and hash-chained, so the events of erased records keep
+        # the record name they were logged with. They hold no phone number.
+        return {
+            "contacts": len(partners),
+            "leads": len(leads),
+            "messages": len(messages),
+            "campaign_lines": len(lines),
+            "inbound_messages": len(inbound),
+        }

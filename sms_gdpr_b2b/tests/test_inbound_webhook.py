@@ -1,0 +1,215 @@
+import json
+
+from freezegun import freeze_time
+from twilio.request_validator import RequestValidator
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from ..compliance.inbound import MAX_BODY_BYTES
+from .common import SmsGdprCase
+
+# Thursday 26 March 2026, 09:30 UTC = 10:30 in Paris: inside the morning window.
+RELEASE_TIME = "2026-03-26 09:30:00"
+WEBHOOK_TOKEN = "test-webhook-token-0123456789"
+TWILIO_AUTH_TOKEN = "twilio-auth-token-abcdef"
+
+
+@tagged("post_install", "-at_install")
+class TestInboundWebhook(HttpCase, SmsGdprCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.sudo().write({
+            "sms_gdpr_webhook_token": WEBHOOK_TOKEN,
+            "sms_gdpr_twilio_auth_token": TWILIO_AUTH_TOKEN,
+        })
+        cls.leads = cls.env["crm.lead"]
+        for index in range(3):
+            cls.leads |= cls._lead(f"Prospect {index}", f"06 12 34 56 {index + 40:02d}")
+        cls.stopper = cls.leads[0]
+        cls.Inbound = cls.env["sms.gdpr.inbound"]
+        cls.earlier_inbound = cls.Inbound.search([])
+
+    def _url(self, provider, company=None):
+        return f"{self.base_url()}/sms_gdpr/inbound/{(company or self.company).id}/{provider}"
+
+    def _post_generic(self, payload, token=WEBHOOK_TOKEN, raw=None):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["X-Sms-Gdpr-Token"] = token
+        data = raw if raw is not None else json.dumps(payload).encode()
+        return self.url_open(self._url("generic"), data=data, headers=headers)
+
+    def _post_twilio(self, params, auth_token=TWILIO_AUTH_TOKEN):
+        url = self._url("twilio")
+        signature = RequestValidator(auth_token).compute_signature(url, params)
+        return self.url_open(url, data=params, headers={"X-Twilio-Signature": signature})
+
+    def _inbound_rows(self):
+        """Return the inbound rows stored by the test, ignoring those already in the database."""
+        self.env.invalidate_all()
+        return self.Inbound.search([("company_id", "=", self.company.id), ("id", "not in", self.earlier_inbound.ids)])
+
+    def _stop_payload(self, message_id="msg-1", body="STOP"):
+        return {"message_id": message_id, "from": "+33612345640", "body": body, "received_at": "2026-03-26T08:10:00Z"}
+
+    def test_generic_stop_opts_out(self):
+        response = self._post_generic(self._stop_payload(body="Stop merci"))
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json()["status"], "received")
+        inbound = self._inbound_rows()
+        self.assertEqual(len(inbound), 1)
+        self.assertEqual(inbound.intent, "stop")
+        self.assertEqual(inbound.state, "processed")
+        self.assertEqual(inbound.e164, "+33612345640")
+        self.assertEqual(inbound.lead_id, self.stopper)
+        self.assertTrue(self.stopper.sms_gdpr_opt_out)
+        self.assertEqual(self.stopper.sms_gdpr_opt_out_channel, "sms_reply")
+        blacklist = self.env["phone.blacklist"].search([("number", "=", "+33612345640")])
+        self.assertTrue(blacklist.active)
+        events = self.env["sms.gdpr.event"].search([("event_type", "=", "inbound_stop"), ("res_id", "=", inbound.id)])
+        self.assertEqual(len(events), 1)
+
+    def test_stop_between_confirmation_and_release(self):
+        campaign = self._confirm_campaign(self.leads)
+        self.assertEqual(campaign.scheduled_count, 3)
+        response = self._post_generic(self._stop_payload())
+        self.assertEqual(response.status_code, 200, response.text)
+        self.env.invalidate_all()
+        stopped_line = campaign.recipient_ids.filtered(lambda line: line.lead_id == self.stopper)
+        self.assertEqual(stopped_line.state, "opted_out")
+        with freeze_time(RELEASE_TIME):
+            released = self.env["sms.gdpr.recipient"]._cron_release_due()
+        self.assertEqual(released, 2)
+        self.env.invalidate_all()
+        self.assertEqual(stopped_line.state, "opted_out")
+        self.assertFalse(stopped_line.sms_id)
+        self.assertFalse(self.env["sms.sms"].search([("number", "=", "+33612345640")]))
+        self.assertEqual(self._inbound_rows().campaign_id, campaign)
+
+    def test_replay_changes_nothing(self):
+        first = self._post_generic(self._stop_payload())
+        second = self._post_generic(self._stop_payload(body="Bonjour"))
+        self.assertEqual(first.json()["status"], "received")
+        self.assertEqual(second.status_code, 200)
+        self.assertEqual(second.json()["status"], "duplicate")
+        inbound = self._inbound_rows()
+        self.assertEqual(len(inbound), 1)
+        self.assertEqual(inbound.body, "STOP", "the replay must not overwrite the stored message")
+        events = self.env["sms.gdpr.event"].search([("event_type", "=", "inbound_stop"), ("res_id", "=", inbound.id)])
+        self.assertEqual(len(events), 1)
+
+    def test_wrong_token_changes_nothing(self):
+        with mute_logger("odoo.addons.sms_gdpr_b2b.controllers.inbound"):
+            wrong = self._post_generic(self._stop_payload(), token="not-the-token")
+            missing = self._post_generic(self._stop_payload(), token=None)
+        self.assertEqual(wrong.status_code, 401)
+        self.assertEqual(missing.status_code, 401)
+        self.assertFalse(self._inbound_rows())
+        self.assertFalse(self.stopper.sms_gdpr_opt_out)
+        self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+33612345640")]))
+
+    def test_company_without_token_refuses(self):
+        self.company.sudo().sms_gdpr_webhook_token = False
+        with mute_logger("odoo.addons.sms_gdpr_b2b.controllers.inbound"):
+            response = self._post_generic(self._stop_payload(), token="")
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(self._inbound_rows())
+
+    def test_bearer_token_accepted(self):
+        response = self.url_open(
+            self._url("generic"), data=json.dumps(self._stop_payload()).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {WEBHOOK_TOKEN}"},
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+
+    def test_malformed_body_kept(self):
+        response = self._post_generic(None, raw=b'{"message_id": "m-9", "body": "STOP"')
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["status"], "not_json")
+        rejected = self._inbound_rows()
+        self.assertEqual(len(rejected), 1)
+        self.assertEqual(rejected.state, "rejected")
+        self.assertEqual(rejected.raw_payload, '{"message_id": "m-9", "body": "STOP"')
+        self.assertIn("JSON", rejected.error)
+        self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+33612345640")]))
+
+    def test_missing_field_kept(self):
+        response = self._post_generic({"message_id": "m-10", "body": "STOP"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["status"], "missing_field")
+        self.assertIn("from", self._inbound_rows().error)
+
+    def test_oversized_body_kept(self):
+        payload = self._stop_payload()
+        payload["body"] = "STOP " + "x" * (MAX_BODY_BYTES + 10)
+        response = self._post_generic(payload)
+        self.assertEqual(response.status_code, 413)
+        rejected = self._inbound_rows()
+        self.assertEqual(len(rejected), 1)
+        self.assertEqual(rejected.state, "rejected")
+        self.assertTrue(rejected.payload_truncated)
+        self.assertEqual(len(rejected.raw_payload), MAX_BODY_BYTES)
+        self.assertFalse(self.stopper.sms_gdpr_opt_out)
+
+    def test_twilio_signed_form(self):
+        params = {"MessageSid": "SM0123456789", "AccountSid": "AC1", "From": "+33612345640", "To": "+33700000000",
+                  "Body": "ARRÊT", "NumMedia": "0"}
+        response = self._post_twilio(params)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertIn("<Response>", response.text)
+        inbound = self._inbound_rows()
+        self.assertEqual(inbound.provider, "twilio")
+        self.assertEqual(inbound.provider_message_id, "SM0123456789")
+        self.assertEqual(inbound.intent, "stop")
+        self.assertTrue(self.stopper.sms_gdpr_opt_out)
+
+    def test_twilio_bad_signature(self):
+        params = {"MessageSid": "SM0123456789", "From": "+33612345640", "Body": "STOP"}
+        with mute_logger("odoo.addons.sms_gdpr_b2b.controllers.inbound"):
+            wrong_token = self._post_twilio(params, auth_token="someone-else")
+            unsigned = self.url_open(self._url("twilio"), data=params)
+        self.assertEqual(wrong_token.status_code, 401)
+        self.assertEqual(unsigned.status_code, 401)
+        self.assertFalse(self._inbound_rows())
+        self.assertFalse(self.stopper.sms_gdpr_opt_out)
+
+    def test_smsfactor_stop(self):
+        payload = {"date": "2026-03-26T10:05:00+01:00", "message": "Stop SMS", "from": "33612345640",
+                   "account_id": "1234", "last_message_id": "abc"}
+        url = f"{self._url('smsfactor')}?token={WEBHOOK_TOKEN}"
+        response = self.url_open(url, data=json.dumps(payload), headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 200, response.text)
+        replay = self.url_open(url, data=json.dumps(payload), headers={"Content-Type": "application/json"})
+        self.assertEqual(replay.json()["status"], "duplicate")
+        inbound = self._inbound_rows()
+        self.assertEqual(len(inbound), 1)
+        self.assertEqual(inbound.provider, "smsfactor")
+        self.assertEqual(inbound.intent, "stop")
+        self.assertEqual(str(inbound.received_date), "2026-03-26 09:05:00")
+        self.assertTrue(self.stopper.sms_gdpr_opt_out)
+
+    def test_smsfactor_without_token(self):
+        payload = {"date": "2026-03-26T10:05:00+01:00", "message": "Stop", "from": "33612345640"}
+        with mute_logger("odoo.addons.sms_gdpr_b2b.controllers.inbound"):
+            response = self.url_open(self._url("smsfactor"), data=json.dumps(payload),
+                                     headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(self._inbound_rows())
+
+    def test_unknown_company_or_provider(self):
+        unknown_company = self.url_open(f"{self.base_url()}/sms_gdpr/inbound/999999/generic", data=b"{}")
+        unknown_provider = self.url_open(self._url("carrier-pigeon"), data=b"{}")
+        self.assertEqual(unknown_company.status_code, 404)
+        self.assertEqual(unknown_provider.status_code, 404)
+
+    def test_other_company_token_refused(self):
+        other = self.env["res.company"].create({"name": "Other agency", "sms_gdpr_webhook_token": "other-token"})
+        with mute_logger("odoo.addons.sms_gdpr_b2b.controllers.inbound"):
+            response = self.url_open(
+                self._url("generic", company=other), data=json.dumps(self._stop_payload()).encode(),
+                headers={"Content-Type": "application/json", "X-Sms-Gdpr-Token": WEBHOOK_TOKEN},
+            )
+        self.assertEqual(response.status_code, 401)

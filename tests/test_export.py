@@ -1,0 +1,36 @@
+import csv
+import io
+import json
+import zipfile
+from datetime import datetime
+
+from sms_gdpr_compliance.export import build_export_zip, rows_to_csv
+
+
+def test_zip_holds_json_and_csv():
+    sections = {
+        "contacts": [{"id": 1, "name": "Zoé Martin", "mobile": "+33612345678", "opt_out": True}],
+        "inbound_messages": [{"body": "STOP", "received": datetime(2026, 3, 26, 10, 0)}],
+        "leads": [],
+    }
+    content = build_export_zip(sections, metadata={"request": "RR/1"})
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert sorted(archive.namelist()) == ["contacts.csv", "data.json", "inbound_messages.csv", "leads.csv"]
+        document = json.loads(archive.read("data.json"))
+        contacts = list(csv.DictReader(io.StringIO(archive.read("contacts.csv").decode())))
+        inbound = list(csv.DictReader(io.StringIO(archive.read("inbound_messages.csv").decode())))
+    assert document["metadata"] == {"request": "RR/1"}
+    assert document["contacts"][0]["name"] == "Zoé Martin"
+    assert document["inbound_messages"][0]["received"] == "2026-03-26T10:00:00"
+    assert document["leads"] == []
+    assert contacts == [{"id": "1", "name": "Zoé Martin", "mobile": "+33612345678", "opt_out": "True"}]
+    assert inbound == [{"body": "STOP", "received": "2026-03-26T10:00:00"}]
+
+
+def test_csv_header_is_union_of_keys():
+    text = rows_to_csv([{"a": 1}, {"b": [1, 2], "a": None}])
+    assert text.splitlines() == ["a,b", "1,", ',"[1, 2]"']
+
+
+def test_csv_of_no_rows():
+    assert rows_to_csv([]) == "\n"
