@@ -7,7 +7,7 @@
     "author": "sms_gdpr_b2b contributors",
     "license": "LGPL-3",
     "depends": ["crm", "sms", "phone_validation", "base_automation", "mail"],
-    "external_dependencies": {"python": ["phonenumbers", "holidays"]},
+    "external_dependencies": {"python": ["phonenumbers", "holidays", "openpyxl"]},
     "data": [
         "security/sms_gdpr_security.xml",
         "security/ir.model.access.csv",
@@ -22,6 +22,9 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/sms_gdpr_campaign_wizard_views.xml",
+        "wizards/sms_gdpr_import_line_views.xml",
+        "wizards/sms_gdpr_list_import_views.xml",
+        "wizards/sms_gdpr_stop_list_import_views.xml",
         "views/menus.xml",
     ],
     "demo": [

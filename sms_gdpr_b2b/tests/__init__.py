@@ -6,3 +6,5 @@ from . import test_security
 from . import test_messages
 from . import test_audit_events
 from . import test_tour
+from . import test_list_import
+from . import test_stop_list_import
