@@ -168,7 +168,7 @@ _ISO_CODE = re.compile(r"[A-Za-z]{2}")
 def country_code(text: str | None, known_codes=None) -> str | None:
     """Return the ISO alpha-2 code of a country written as a French or English name or as a code.
 
-    ``known_codes`` is the set of alpha-2 codes accepted when the cell holds a bare code, such as
+    ``known_codes`` is the set of alpha-2 codes accepted when the cell contains a bare code, such as
     phonenumbers' supported regions. Returns None for an unknown name.
     """
     value = (text or "").strip()

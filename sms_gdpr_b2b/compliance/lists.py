@@ -74,7 +74,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 @dataclass(frozen=True)
 class RowReason:
-    """Why a row is imported with a warning, skipped or rejected, with the values to rebuild a translated message."""
+    """Cause of a row's warning, skip or rejection, with the values to rebuild a translated message."""
 
     code: str
     severity: str
@@ -172,7 +172,7 @@ class LeadRow:
 
 @dataclass
 class LeadList:
-    """A lead list as read: how the file was read, which column holds what, and the checked rows."""
+    """A lead list as read: the file's format, the field of each column, and the checked rows."""
 
     format: str
     encoding: str | None
@@ -200,7 +200,7 @@ def read_lead_list(
 ) -> LeadList:
     """Read and check every row of a lead list (CSV or XLSX), deduplicating numbers inside the file.
 
-    Raises ComplianceError when the file cannot be read or has no column this reader knows.
+    Raises ComplianceError when the file cannot be read or its first line names no known column.
     """
     company = check_country(company_country)
     defaults = defaults or ListDefaults()
@@ -349,7 +349,7 @@ def _stored_number(part: str, info: NumberInfo) -> str:
     """Return the number to store on the lead: international format, or as written when its country was assumed.
 
     Keeping a national number as written lets the lead's own normalisation flag it as read
-    with an assumed country, so nobody mistakes the guess for a fact.
+    with an assumed country, so the guess is not taken for a fact.
     """
     return part if info.assumed_country else format_international(info.e164)
 
@@ -520,6 +520,19 @@ def mark_duplicates(rows: list[LeadRow]) -> None:
             first_line[row.e164] = row.line
 
 
+# Opt-out reasons, most telling first, and the English sentence of each ({e164} is the number).
+OPT_OUT_REASONS = (
+    ("suppressed", "{e164} is on the opposition list of erased persons. The row is not imported."),
+    ("opted_out", "{e164} has opted out of SMS prospecting. The row is not imported and the opt-out stays."),
+    ("blacklisted", "{e164} is on the phone blacklist. The row is not imported and the number stays blocked."),
+)
+# Existing-record reasons, leads first; {name} is the record holding the number.
+EXISTING_REASONS = (
+    ("existing_lead", '{e164} is already on the lead "{name}". The row is not imported.'),
+    ("existing_contact", '{e164} is already on the contact "{name}". The row is not imported.'),
+)
+
+
 def exclude_known_numbers(
     rows: list[LeadRow],
     opted_out=frozenset(),
@@ -531,47 +544,25 @@ def exclude_known_numbers(
     """Skip the rows whose number has opted out or is already on a lead or contact.
 
     ``existing_leads`` and ``existing_contacts`` map an E.164 number to the name of a record
-    holding it. Only the most telling opt-out reason is given: opposition list, then opt-out,
-    then blacklist.
+    holding it. Only the most telling opt-out reason is given (opposition list, then opt-out,
+    then blacklist) and only the first existing record (a lead before a contact).
     """
-    existing_leads = existing_leads or {}
-    existing_contacts = existing_contacts or {}
+    opt_out_sets = dict(zip(("suppressed", "opted_out", "blacklisted"), (suppressed, opted_out, blacklisted)))
+    holders = dict(zip(("existing_lead", "existing_contact"), (existing_leads or {}, existing_contacts or {})))
     for row in rows:
         if not row.e164 or row.decision == DECISION_REJECT:
             continue
         found = []
-        if row.e164 in suppressed:
-            found.append(row_reason(
-                "suppressed", SEVERITY_SKIP,
-                f"{row.e164} is on the opposition list of erased persons. The row is not imported.",
-                e164=row.e164,
-            ))
-        elif row.e164 in opted_out:
-            found.append(row_reason(
-                "opted_out", SEVERITY_SKIP,
-                f"{row.e164} has opted out of SMS prospecting. The row is not imported and the opt-out stays.",
-                e164=row.e164,
-            ))
-        elif row.e164 in blacklisted:
-            found.append(row_reason(
-                "blacklisted", SEVERITY_SKIP,
-                f"{row.e164} is on the phone blacklist. The row is not imported and the number stays blocked.",
-                e164=row.e164,
-            ))
-        if row.e164 in existing_leads:
-            found.append(row_reason(
-                "existing_lead", SEVERITY_SKIP,
-                f'{row.e164} is already on the lead "{existing_leads[row.e164]}". The row is not imported.',
-                e164=row.e164,
-                name=existing_leads[row.e164],
-            ))
-        elif row.e164 in existing_contacts:
-            found.append(row_reason(
-                "existing_contact", SEVERITY_SKIP,
-                f'{row.e164} is already on the contact "{existing_contacts[row.e164]}". The row is not imported.',
-                e164=row.e164,
-                name=existing_contacts[row.e164],
-            ))
+        code, message = next(((code, message) for code, message in OPT_OUT_REASONS
+                              if row.e164 in opt_out_sets[code]), (None, None))
+        if code:
+            found.append(row_reason(code, SEVERITY_SKIP, message.format(e164=row.e164), e164=row.e164))
+        code, message = next(((code, message) for code, message in EXISTING_REASONS
+                              if row.e164 in holders[code]), (None, None))
+        if code:
+            name = holders[code][row.e164]
+            found.append(row_reason(code, SEVERITY_SKIP, message.format(e164=row.e164, name=name),
+                                    e164=row.e164, name=name))
         row.reasons[:0] = found
 
 

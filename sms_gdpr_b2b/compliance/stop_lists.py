@@ -68,7 +68,7 @@ def read_stop_list(data: bytes, filename: str | None, company_country: str, now:
     """Read a STOP list exported by an SMS platform and return ``(table, entries)``.
 
     The file may have a header naming the number, date and channel columns, or no header at
-    all, in which case the first column holding digits is the number and the next column that
+    all. Without a header, the first column with digits is the number and the next column that
     reads as a date is the date. ``now`` (naive, in the file's local time) rejects dates in the
     future. A row repeating a number is skipped, the first row keeping its date.
     """

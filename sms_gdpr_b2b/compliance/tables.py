@@ -80,7 +80,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
-        # Five bytes are undefined in Windows-1252; Latin-1 maps every byte, so nothing is lost.
+        # Five bytes are undefined in Windows-1252. Latin-1 decodes every byte, so no byte is dropped.
         return data.decode("latin-1"), "latin-1"
 
 

@@ -202,8 +202,9 @@ IMPORT_FILE_ERROR_MESSAGES = {
 def import_reason_message(env, reason):
     """Return the translated sentence for a core ``RowReason``."""
     params = dict(reason.params)
-    if params.get("field") in IMPORT_DATE_FIELD_LABELS:
-        params["field"] = env._(IMPORT_DATE_FIELD_LABELS[params["field"]])
+    label = IMPORT_DATE_FIELD_LABELS.get(params.get("field"))
+    if label:
+        params["field"] = env._(label)
     return _translated(env, IMPORT_REASON_MESSAGES, reason.code, params, reason.message)
 
 

@@ -18,9 +18,9 @@ DEFAULT_TIME_ZONE = "Europe/Paris"
 class SmsGdprStopListImport(models.TransientModel):
     """Import the STOP list an SMS platform exports: every readable number is opted out.
 
-    The numbers go through the one opt-out path of the compliance fields, so
-    they are blacklisted, every lead and contact holding one is opted out with
-    the channel "STOP-list import" and the date the file gives, and pending
+    The numbers go through the one opt-out path of the compliance fields. They
+    are blacklisted, and every lead and contact with one of them is opted out
+    with the channel "STOP-list import" and the date the file gives. Pending
     campaign lines are stopped. Rows without a readable number are reported.
     """
 
