@@ -22,6 +22,7 @@ setup(
         "phonenumbers>=9.0",
         "holidays>=0.100",
         "pytz",
+        "openpyxl>=3.0",
     ],
     extras_require={
         "test": ["pytest", "polib"],

@@ -7,7 +7,7 @@
     "author": "sms_gdpr_b2b contributors",
     "license": "LGPL-3",
     "depends": ["crm", "sms", "phone_validation", "base_automation", "mail"],
-    "external_dependencies": {"python": ["phonenumbers", "holidays"]},
+    "external_dependencies": {"python": ["phonenumbers", "holidays", "openpyxl"]},
     "data": [
         "security/sms_gdpr_security.xml",
         "security/ir.model.access.csv",
@@ -26,6 +26,9 @@
         "data/sms_gdpr_rights_request_data.xml",
         "views/sms_gdpr_inbound_views.xml",
         "views/sms_gdpr_rights_request_views.xml",
+        "wizards/sms_gdpr_import_line_views.xml",
+        "wizards/sms_gdpr_list_import_views.xml",
+        "wizards/sms_gdpr_stop_list_import_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,4 +1,8 @@
-"""Command line ``sms-gdpr``: run one compliance check and print its result as one JSON object."""
+"""Command line ``sms-gdpr``: run one compliance check and print its result as JSON.
+
+Every command prints one JSON object, except ``check-list``, which prints JSON Lines: one object
+per data row of the file, then one summary object.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from datetime import datetime
 
 from .errors import ComplianceError
 from .keywords import classify_reply
+from .lists import read_lead_list, summarize
 from .mentions import check_message, check_ok
 from .phone import check_country, normalize_number
 from .segments import count_segments
@@ -64,6 +69,20 @@ def _build_parser() -> argparse.ArgumentParser:
     message.add_argument("--advertiser", metavar="NAME", help="advertiser name expected in the message")
     message.add_argument("--privacy-url", metavar="URL", help="privacy notice link expected in the message")
     message.set_defaults(handler=_run_check_message)
+
+    check_list = commands.add_parser(
+        "check-list",
+        help="check a rented or purchased list (CSV or XLSX) before it is imported; prints one JSON object "
+        "per row, then a summary",
+    )
+    check_list.add_argument("file", metavar="FILE", help="the list as received, CSV (any separator) or XLSX")
+    check_list.add_argument(
+        "--company-country", required=True, metavar="CC", help="ISO 3166-1 alpha-2 code of the importing company"
+    )
+    check_list.add_argument("--message", metavar="TEXT", help="the SMS to be sent to the list, checked for its mentions")
+    check_list.add_argument("--sender-id", metavar="ID", help="sender ID the message will use, for --message")
+    check_list.add_argument("--short-code", metavar="CODE", help="the company's STOP short code, for --message")
+    check_list.set_defaults(handler=_run_check_list)
     return parser
 
 
@@ -125,6 +144,33 @@ def _run_check_message(args: argparse.Namespace) -> dict:
     return {"ok": check_ok(findings), "findings": [finding.as_dict() for finding in findings]}
 
 
+def _run_check_list(args: argparse.Namespace) -> list[dict]:
+    company = _country_argument(args.company_country, "--company-country")
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise UsageError(f'cannot read "{args.file}": {error.strerror}. Give the path of a CSV or XLSX file.') from error
+    try:
+        lead_list = read_lead_list(data, args.file, company)
+    except ComplianceError as error:
+        raise UsageError(str(error)) from error
+    findings = None
+    if args.message is not None:
+        findings = check_message(args.message, sender_id=args.sender_id, short_code=args.short_code)
+    summary = {
+        "file": args.file,
+        "format": lead_list.format,
+        "encoding": lead_list.encoding,
+        "delimiter": lead_list.delimiter,
+        "columns": lead_list.columns,
+        "ignored_columns": lead_list.ignored_columns,
+        "missing": lead_list.missing_counts(),
+        **summarize(lead_list.rows, findings),
+    }
+    return [*(row.as_dict() for row in lead_list.rows), {"summary": summary}]
+
+
 def _print_json(result: dict) -> None:
     text = json.dumps(result, ensure_ascii=False) + "\n"
     stream = sys.stdout
@@ -148,5 +194,6 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"sms-gdpr {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
-    _print_json(result)
+    for item in result if isinstance(result, list) else [result]:
+        _print_json(item)
     return EXIT_OK

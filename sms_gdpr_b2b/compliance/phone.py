@@ -309,3 +309,11 @@ def time_zone_for(number: phonenumbers.PhoneNumber, region: str | None) -> str |
     # Pacific/Tahiti or America/New_York) is used, so an SMS can reach someone in another zone
     # outside their sending window.
     return (matching or country_zones)[0]
+
+
+def format_international(e164: str) -> str:
+    """Return an E.164 number in the international format people read, such as "+33 6 12 34 56 78"."""
+    number = _parse(e164, None)
+    if number is None:
+        return e164
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)

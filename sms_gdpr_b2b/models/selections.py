@@ -83,3 +83,11 @@ RECIPIENT_STATE = [
     ("cancelled", "Cancelled"),
     ("opted_out", "Opted out"),
 ]
+
+IMPORT_DECISION = [
+    ("import", "Import"),
+    ("warning", "Import with warnings"),
+    ("opt_out", "Opt out"),
+    ("skip", "Skip"),
+    ("reject", "Reject"),
+]

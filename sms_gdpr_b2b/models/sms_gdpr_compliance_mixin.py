@@ -347,13 +347,15 @@ class SmsGdprComplianceMixin(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _sms_gdpr_opt_out_numbers(self, numbers, channel, company=None, note=None):
+    def _sms_gdpr_opt_out_numbers(self, numbers, channel, company=None, note=None, dates=None):
         """Apply an objection to every trace of ``numbers`` at once and return what changed.
 
         The numbers are blacklisted, every contact and lead holding one gets the
         opt-out with ``channel`` and a chatter note, and the scheduled recipient
-        lines of the company's campaigns are stopped. Returns a dict with the
-        ``partners``, ``leads`` and ``lines`` recordsets touched.
+        lines of the company's campaigns are stopped. ``dates`` maps a number to
+        the UTC datetime its objection was made, for numbers whose date is known
+        (a STOP list gives one per number); the others get the current time.
+        Returns a dict with the ``partners``, ``leads`` and ``lines`` recordsets touched.
         """
         numbers = sorted({number for number in numbers if number})
         company = company or self.env.company
@@ -368,7 +370,11 @@ class SmsGdprComplianceMixin(models.AbstractModel):
             records = self.env[model].sudo().with_context(active_test=False).search([
                 ("sms_gdpr_e164", "in", numbers), ("sms_gdpr_opt_out", "=", False),
             ])
-            records.write({"sms_gdpr_opt_out": True, "sms_gdpr_opt_out_date": now, "sms_gdpr_opt_out_channel": channel})
+            by_date = records.grouped(lambda record: (dates or {}).get(record.sms_gdpr_e164) or now)
+            for date, dated_records in by_date.items():
+                dated_records.write({
+                    "sms_gdpr_opt_out": True, "sms_gdpr_opt_out_date": date, "sms_gdpr_opt_out_channel": channel,
+                })
             for record in records:
                 record.message_post(body=note, subtype_xmlid="mail.mt_note")
             result[key] = records

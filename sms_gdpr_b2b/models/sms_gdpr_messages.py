@@ -98,3 +98,116 @@ def rule_error_message(env, error):
     if day_label:
         params["day"] = env._(day_label)
     return _translated(env, RULE_ERROR_MESSAGES, error.code, params, error.message)
+
+
+# Sentences for the reasons the list and STOP-list readers give to a row (``RowReason.code``).
+IMPORT_REASON_MESSAGES = {
+    "no_identity": _lt(
+        "The row has no company, name, e-mail or valid phone number. Fill in at least one of them."
+    ),
+    "unknown_country": _lt(
+        "Country “%(value)s” is not recognised, so the lead has no country. Write a country name "
+        "or an ISO code such as FR."
+    ),
+    "invalid_number": _lt("“%(value)s” is not a valid phone number and was left out."),
+    "no_number": _lt("The row has no phone number. The lead is imported but cannot receive SMS."),
+    "not_mobile": _lt(
+        "%(e164)s is not a mobile number. It is kept as the phone, and the lead cannot receive SMS."
+    ),
+    "several_numbers": _lt(
+        "“%(value)s” holds several numbers. %(kept)s is used for SMS and %(others)s is kept as "
+        "phone or in the notes."
+    ),
+    "country_assumed": _lt(
+        "“%(value)s” is in national format and the row has no country, so it was read as "
+        "%(e164)s (%(region)s) with the company's country. Check the country."
+    ),
+    "region_mismatch": _lt(
+        "The mobile %(e164)s belongs to %(region)s but the row's country is %(country)s. "
+        "SMS will follow the sending hours of %(time_zone)s."
+    ),
+    "invalid_email": _lt(
+        "“%(value)s” does not look like an e-mail address. It is imported as written; correct it on the lead."
+    ),
+    "unknown_legal_basis": _lt(
+        "Legal basis “%(value)s” is not recognised, so the lead has none. Write consent, "
+        "legitimate interest or contract."
+    ),
+    "missing_legal_basis": _lt(
+        "The row has no legal basis. The lead cannot receive SMS until one is recorded."
+    ),
+    "missing_source": _lt("The row has no data source. Record where the number was collected."),
+    "missing_provider": _lt(
+        "The row comes from a rented or purchased list but names no list provider. Record the provider."
+    ),
+    "missing_collection_date": _lt(
+        "The row has no collection date, so its retention period cannot start. Record the date."
+    ),
+    "consent_without_date": _lt(
+        "The legal basis is consent but the row gives no consent date. The lead cannot receive SMS "
+        "until the consent and its proof are recorded."
+    ),
+    "invalid_date": _lt("“%(value)s” is not a valid date, so the %(field)s is left empty. Write it as dd/mm/yyyy."),
+    "future_date": _lt("“%(value)s” is in the future, so the %(field)s is left empty. Check the date."),
+    "duplicate_in_file": _lt("%(e164)s is already on line %(first_line)s of the file."),
+    "suppressed": _lt("%(e164)s is on the opposition list of erased persons. The row is not imported."),
+    "opted_out": _lt(
+        "%(e164)s has opted out of SMS prospecting. The row is not imported and the opt-out stays."
+    ),
+    "blacklisted": _lt(
+        "%(e164)s is on the phone blacklist. The row is not imported and the number stays blocked."
+    ),
+    "existing_lead": _lt("%(e164)s is already on the lead “%(name)s”. The row is not imported."),
+    "existing_contact": _lt("%(e164)s is already on the contact “%(name)s”. The row is not imported."),
+    "unparsable_number": _lt(
+        "“%(value)s” is not a phone number that can be read, so nothing was opted out. "
+        "Correct it and import the line again."
+    ),
+    "invalid_stop_date": _lt(
+        "“%(value)s” is not a valid date, so the import time is recorded as the opt-out date."
+    ),
+    "future_stop_date": _lt(
+        "“%(value)s” is in the future, so the import time is recorded as the opt-out date."
+    ),
+    "already_blacklisted": _lt("%(e164)s was already on the blacklist."),
+}
+
+# Names of the dates a reason may be about, for the %(field)s of ``invalid_date`` and ``future_date``.
+IMPORT_DATE_FIELD_LABELS = {
+    "collection_date": _lt("collection date"),
+    "consent_date": _lt("consent date"),
+}
+
+# Sentences for the errors that stop a whole file from being read (``ComplianceError.code``).
+IMPORT_FILE_ERROR_MESSAGES = {
+    "empty_file": _lt("The file “%(filename)s” is empty. Choose a CSV or XLSX file with a header line."),
+    "unsupported_format": _lt(
+        "The file “%(filename)s” is in the Excel 97-2003 format (.xls). Save it as .xlsx or CSV and import it again."
+    ),
+    "unreadable_file": _lt(
+        "The file “%(filename)s” cannot be read as CSV or XLSX. Open it in a spreadsheet, save it "
+        "as .xlsx or CSV, and import it again."
+    ),
+    "no_known_column": _lt(
+        "Line %(line)s of “%(filename)s” names no known column. The first line must name the "
+        "columns, such as “Société;Nom;Prénom;Portable;E-mail”."
+    ),
+    "no_number_column": _lt(
+        "The file “%(filename)s” has no number column. Name it “Numéro”, “Mobile” or “Number”, "
+        "or leave out the header line."
+    ),
+}
+
+
+def import_reason_message(env, reason):
+    """Return the translated sentence for a core ``RowReason``."""
+    params = dict(reason.params)
+    label = IMPORT_DATE_FIELD_LABELS.get(params.get("field"))
+    if label:
+        params["field"] = env._(label)
+    return _translated(env, IMPORT_REASON_MESSAGES, reason.code, params, reason.message)
+
+
+def import_file_error_message(env, error):
+    """Return the translated sentence for a core ``ComplianceError`` raised while reading a file."""
+    return _translated(env, IMPORT_FILE_ERROR_MESSAGES, error.code, dict(error.params), error.message)

@@ -9,3 +9,5 @@ from . import test_tour
 from . import test_inbound_webhook
 from . import test_inbound_processing
 from . import test_rights_request
+from . import test_list_import
+from . import test_stop_list_import

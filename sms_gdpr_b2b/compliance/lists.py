@@ -1,0 +1,583 @@
+"""Checking of rented, purchased or event lists before they become leads, and of STOP lists.
+
+Every data row gets a decision and the reasons for it, with its line number in the file:
+
+- ``import``: the row becomes a lead as it is;
+- ``warning``: the row becomes a lead, but something was dropped, left empty or guessed;
+- ``skip``: the row is not imported, because its number is already in the file, already in the
+  CRM, or opted out;
+- ``reject``: the row cannot be used at all.
+
+STOP lists are read in ``stop_lists``.
+
+A row without a usable number still becomes a lead (with a warning), because a lead that cannot
+receive SMS can still be called or emailed. A row whose number has opted out, is blacklisted or
+is on the opposition list is skipped: creating a lead for a person who objected would start
+processing their data for prospecting again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import phonenumbers
+
+from .errors import ComplianceError
+from .list_values import (
+    FIELD_COLLECTION_DATE,
+    FIELD_COMPANY,
+    FIELD_CONSENT_DATE,
+    FIELD_COUNTRY,
+    FIELD_EMAIL,
+    FIELD_FIRST_NAME,
+    FIELD_FULL_NAME,
+    FIELD_LAST_NAME,
+    FIELD_LEGAL_BASIS,
+    FIELD_MOBILE,
+    FIELD_PHONE,
+    FIELD_PROVIDER,
+    FIELD_SOURCE,
+    DateValueError,
+    country_code,
+    data_source,
+    field_for_header,
+    legal_basis,
+    parse_date,
+    provider_in_source,
+)
+from .phone import NumberInfo, check_country, format_international, normalize_number, split_numbers
+from .tables import Table, TableRow, read_table
+
+DECISION_IMPORT = "import"
+DECISION_WARNING = "warning"
+DECISION_SKIP = "skip"
+DECISION_REJECT = "reject"
+DECISION_OPT_OUT = "opt_out"
+DECISIONS = (DECISION_IMPORT, DECISION_WARNING, DECISION_OPT_OUT, DECISION_SKIP, DECISION_REJECT)
+
+SEVERITY_REJECT = "reject"
+SEVERITY_SKIP = "skip"
+SEVERITY_WARNING = "warning"
+# A fact worth showing that changes no decision.
+SEVERITY_INFO = "info"
+
+# Fields a lead may take from the import form when its row has no value for them.
+DEFAULTABLE_FIELDS = ("legal_basis", "data_source", "collection_date", "provider")
+
+# Columns that may appear several times: every one of them is read for numbers.
+_NUMBER_FIELDS = (FIELD_MOBILE, FIELD_PHONE)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True)
+class RowReason:
+    """Cause of a row's warning, skip or rejection, with the values to rebuild a translated message."""
+
+    code: str
+    severity: str
+    message: str
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def as_dict(self) -> dict:
+        """Return the code, severity and message as a JSON-ready dict."""
+        return {"code": self.code, "severity": self.severity, "message": self.message}
+
+
+def row_reason(code: str, severity: str, message: str, **params) -> RowReason:
+    """Return a RowReason whose ``params`` are the keyword arguments."""
+    return RowReason(code, severity, message, params)
+
+
+def decision_for(reasons, clean: str = DECISION_IMPORT) -> str:
+    """Return the decision the most severe reason gives, or ``clean`` when there is none or only warnings."""
+    severities = {reason.severity for reason in reasons}
+    if SEVERITY_REJECT in severities:
+        return DECISION_REJECT
+    if SEVERITY_SKIP in severities:
+        return DECISION_SKIP
+    if clean == DECISION_IMPORT and SEVERITY_WARNING in severities:
+        return DECISION_WARNING
+    return clean
+
+
+@dataclass
+class ListDefaults:
+    """Values the import form gives to rows whose file has none; empty values leave the rows without."""
+
+    legal_basis: str | None = None
+    data_source: str | None = None
+    source_detail: str | None = None
+    provider: str | None = None
+    collection_date: date | None = None
+
+
+@dataclass
+class LeadRow:
+    """One data row of a lead list, read and checked: the lead values and the reasons for its decision."""
+
+    line: int
+    contact_name: str = ""
+    company: str = ""
+    function: str = ""
+    email: str = ""
+    street: str = ""
+    zip: str = ""
+    city: str = ""
+    country_code: str | None = None
+    number_cell: str = ""
+    mobile: str | None = None
+    phone: str | None = None
+    e164: str | None = None
+    number_type: str | None = None
+    other_numbers: list[str] = field(default_factory=list)
+    legal_basis: str = "none"
+    data_source: str | None = None
+    source_detail: str | None = None
+    provider: str | None = None
+    collection_date: date | None = None
+    consent_date: date | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)
+    reasons: list[RowReason] = field(default_factory=list)
+
+    @property
+    def decision(self) -> str:
+        return decision_for(self.reasons)
+
+    @property
+    def name(self) -> str:
+        """Return the name the report shows: the contact, else the company, else the e-mail or number."""
+        return self.contact_name or self.company or self.email or self.number_cell
+
+    @property
+    def imported(self) -> bool:
+        return self.decision in (DECISION_IMPORT, DECISION_WARNING)
+
+    def as_dict(self) -> dict:
+        """Return the line number, name, numbers, decision and reasons as a JSON-ready dict."""
+        return {
+            "line": self.line,
+            "name": self.name,
+            "company": self.company,
+            "number": self.number_cell,
+            "e164": self.e164,
+            "number_type": self.number_type,
+            "decision": self.decision,
+            "reasons": [reason.as_dict() for reason in self.reasons],
+        }
+
+
+@dataclass
+class LeadList:
+    """A lead list as read: the file's format, the field of each column, and the checked rows."""
+
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    columns: dict[str, str]
+    ignored_columns: list[str]
+    rows: list[LeadRow]
+
+    def missing_counts(self) -> dict[str, int]:
+        """Count the rows to import whose file gives no value for each field the import form can fill in."""
+        counts = Counter(name for row in self.rows if row.imported for name in row.missing)
+        return {name: counts.get(name, 0) for name in DEFAULTABLE_FIELDS}
+
+
+# ----------------------------------------------------------------------
+# Lead lists
+# ----------------------------------------------------------------------
+
+def read_lead_list(
+    data: bytes,
+    filename: str | None,
+    company_country: str,
+    defaults: ListDefaults | None = None,
+    today: date | None = None,
+) -> LeadList:
+    """Read and check every row of a lead list (CSV or XLSX), deduplicating numbers inside the file.
+
+    Raises ComplianceError when the file cannot be read or its first line names no known column.
+    """
+    company = check_country(company_country)
+    defaults = defaults or ListDefaults()
+    today = today or date.today()
+    table = read_table(data, filename)
+    header, body = _split_header(table, filename)
+    columns, ignored = _map_header(header.cells)
+    rows = []
+    for table_row in body:
+        if not table_row.is_empty:
+            values, extra = _row_values(table_row, header.cells, columns)
+            rows.append(check_lead_row(table_row.line, values, extra, company, defaults, today))
+    mark_duplicates(rows)
+    mapping = {header.cells[index]: name for index, name in columns.items()}
+    return LeadList(table.format, table.encoding, table.delimiter, mapping, ignored, rows)
+
+
+def _split_header(table: Table, filename: str | None) -> tuple[TableRow, list[TableRow]]:
+    """Return the first non-empty row as the header, and the rows after it."""
+    for index, row in enumerate(table.rows):
+        if not row.is_empty:
+            if not any(field_for_header(cell) for cell in row.cells):
+                raise ComplianceError(
+                    "no_known_column",
+                    f'Line {row.line} of "{filename or "file"}" has no known column header. The first line must '
+                    'name the columns, such as "Société;Nom;Prénom;Portable;E-mail".',
+                    filename=filename or "file",
+                    line=row.line,
+                )
+            return row, table.rows[index + 1:]
+    raise ComplianceError("empty_file", f'"{filename or "file"}" has no line with content.',
+                          filename=filename or "file")
+
+
+def _map_header(headers: tuple[str, ...]) -> tuple[dict[int, str], list[str]]:
+    """Return ``{column index: field}`` and the headers of the columns no field takes.
+
+    Number columns may repeat ("Portable", "Portable 2"); for any other field the first column wins.
+    """
+    columns, taken, ignored = {}, set(), []
+    for index, header in enumerate(headers):
+        name = field_for_header(header) or field_for_header(re.sub(r"\s*\d+$", "", header))
+        if name and (name in _NUMBER_FIELDS or name not in taken):
+            columns[index] = name
+            taken.add(name)
+        elif header:
+            ignored.append(header)
+    return columns, ignored
+
+
+def _row_values(row: TableRow, headers, columns) -> tuple[dict[str, list[str]], dict[str, str]]:
+    values, extra = {}, {}
+    for index, cell in enumerate(row.cells):
+        if not cell:
+            continue
+        name = columns.get(index)
+        if name:
+            values.setdefault(name, []).append(cell)
+        else:
+            header = headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
+            extra[header] = cell
+    return values, extra
+
+
+def check_lead_row(
+    line: int,
+    values: dict[str, list[str]],
+    extra: dict[str, str],
+    company_country: str,
+    defaults: ListDefaults,
+    today: date,
+) -> LeadRow:
+    """Read one row's values into a LeadRow and list every reason to warn about, skip or reject it."""
+
+    def first(name):
+        return (values.get(name) or [""])[0]
+
+    row = LeadRow(line, extra=dict(extra))
+    row.company = first(FIELD_COMPANY)
+    row.contact_name = first(FIELD_FULL_NAME) or " ".join(
+        part for part in (first(FIELD_FIRST_NAME), first(FIELD_LAST_NAME)) if part
+    )
+    row.function = first("function")
+    row.street, row.zip, row.city = first("street"), first("zip"), first("city")
+    _read_country(row, first(FIELD_COUNTRY))
+    _read_numbers(row, values.get(FIELD_MOBILE, []), values.get(FIELD_PHONE, []), company_country)
+    _read_email(row, first(FIELD_EMAIL))
+    _read_legal_basis(row, first(FIELD_LEGAL_BASIS), defaults)
+    _read_source(row, first(FIELD_SOURCE), first(FIELD_PROVIDER), defaults)
+    _read_dates(row, first(FIELD_COLLECTION_DATE), first(FIELD_CONSENT_DATE), defaults, today)
+    if not (row.contact_name or row.company or row.email or row.e164):
+        row.reasons.insert(0, row_reason(
+            "no_identity", SEVERITY_REJECT,
+            "The row has no company, name, e-mail or valid phone number. Fill in at least one of them.",
+        ))
+    return row
+
+
+def _read_country(row: LeadRow, text: str) -> None:
+    if not text:
+        return
+    row.country_code = country_code(text, phonenumbers.SUPPORTED_REGIONS)
+    if row.country_code is None:
+        row.reasons.append(row_reason(
+            "unknown_country", SEVERITY_WARNING,
+            f'Country "{text}" is not recognised, so the lead has no country. Write a country name or an '
+            "ISO code such as FR.",
+            value=text,
+        ))
+
+
+def _read_numbers(row: LeadRow, mobile_cells: list[str], phone_cells: list[str], company_country: str) -> None:
+    """Choose the mobile and the phone of a row among every number of its number columns."""
+    row.number_cell = " / ".join(mobile_cells or phone_cells)
+    found = []  # (cell, part, info) of each valid number, without repeats
+    for cell in [*mobile_cells, *phone_cells]:
+        for part in split_numbers(cell):
+            if not any(char.isdigit() for char in part):
+                continue
+            info = normalize_number(part, company_country, row.country_code)
+            if info.e164 is None:
+                row.reasons.append(row_reason(
+                    "invalid_number", SEVERITY_WARNING,
+                    f'"{part}" is not a valid phone number and was left out.',
+                    value=part,
+                ))
+            elif info.e164 not in {known.e164 for _cell, _part, known in found}:
+                found.append((cell, part, info))
+
+    mobiles = [entry for entry in found if entry[2].sms_eligible]
+    chosen = mobiles[0] if mobiles else None
+    others = [entry for entry in found if entry is not chosen]
+    phone = others[0] if others else None
+    if chosen:
+        row.mobile = _stored_number(chosen[1], chosen[2])
+    if phone:
+        row.phone = _stored_number(phone[1], phone[2])
+    row.other_numbers = [info.e164 for _cell, _part, info in others[1:]]
+    main = chosen or phone
+    row.e164 = main[2].e164 if main else None
+    row.number_type = main[2].type if main else None
+    _number_reasons(row, found, chosen, phone)
+
+
+def _stored_number(part: str, info: NumberInfo) -> str:
+    """Return the number to store on the lead: international format, or as written when its country was assumed.
+
+    Keeping a national number as written lets the lead's own normalisation flag it as read
+    with an assumed country, so the guess is not taken for a fact.
+    """
+    return part if info.assumed_country else format_international(info.e164)
+
+
+def _number_reasons(row: LeadRow, found, chosen, phone) -> None:
+    if not found:
+        if not any(reason.code == "invalid_number" for reason in row.reasons):
+            row.reasons.append(row_reason(
+                "no_number", SEVERITY_WARNING,
+                "The row has no phone number. The lead is imported but cannot receive SMS.",
+                value=row.number_cell,
+            ))
+        return
+    if chosen is None:
+        row.reasons.append(row_reason(
+            "not_mobile", SEVERITY_WARNING,
+            f"{phone[2].e164} is not a mobile number. It is kept as the phone, and the lead cannot receive SMS.",
+            e164=phone[2].e164,
+            number_type=phone[2].type,
+        ))
+    crowded = [cell for cell, count in Counter(cell for cell, _part, _info in found).items() if count > 1]
+    if crowded:
+        kept = (chosen or phone)[2].e164
+        others = ", ".join(info.e164 for _cell, _part, info in found if info.e164 != kept)
+        row.reasons.append(row_reason(
+            "several_numbers", SEVERITY_WARNING,
+            f'"{crowded[0]}" holds several numbers. {kept} is used for SMS and {others} is kept as phone '
+            "or in the notes.",
+            value=crowded[0],
+            kept=kept,
+            others=others,
+        ))
+    main_part, main_info = (chosen or phone)[1], (chosen or phone)[2]
+    if main_info.assumed_country:
+        row.reasons.append(row_reason(
+            "country_assumed", SEVERITY_WARNING,
+            f'"{main_part}" is in national format and the row has no country, so it was read as '
+            f"{main_info.e164} ({main_info.region}) with the company's country. Check the country.",
+            value=main_part,
+            e164=main_info.e164,
+            region=main_info.region,
+        ))
+    elif chosen and row.country_code and main_info.region and main_info.region != row.country_code:
+        row.reasons.append(row_reason(
+            "region_mismatch", SEVERITY_WARNING,
+            f"The mobile {main_info.e164} belongs to {main_info.region} but the row's country is "
+            f"{row.country_code}. SMS will follow the sending hours of {main_info.time_zone}.",
+            e164=main_info.e164,
+            region=main_info.region,
+            country=row.country_code,
+            time_zone=main_info.time_zone,
+        ))
+
+
+def _read_email(row: LeadRow, text: str) -> None:
+    row.email = text
+    if text and not _EMAIL.fullmatch(text):
+        row.reasons.append(row_reason(
+            "invalid_email", SEVERITY_WARNING,
+            f'"{text}" does not look like an e-mail address. It is imported as written; correct it on the lead.',
+            value=text,
+        ))
+
+
+def _read_legal_basis(row: LeadRow, text: str, defaults: ListDefaults) -> None:
+    if text:
+        code = legal_basis(text)
+        if code is None:
+            row.reasons.append(row_reason(
+                "unknown_legal_basis", SEVERITY_WARNING,
+                f'Legal basis "{text}" is not recognised, so the lead has none. Write consent, legitimate '
+                "interest or contract.",
+                value=text,
+            ))
+            return
+    else:
+        row.missing.add("legal_basis")
+        code = defaults.legal_basis
+    row.legal_basis = code or "none"
+    if row.legal_basis == "none":
+        row.reasons.append(row_reason(
+            "missing_legal_basis", SEVERITY_WARNING,
+            "The row has no legal basis. The lead cannot receive SMS until one is recorded.",
+        ))
+
+
+def _read_source(row: LeadRow, text: str, provider: str, defaults: ListDefaults) -> None:
+    if text:
+        row.data_source = data_source(text)
+        row.source_detail = text
+    else:
+        row.missing.add("data_source")
+        row.data_source = defaults.data_source
+        row.source_detail = defaults.source_detail
+        if not row.data_source:
+            row.reasons.append(row_reason(
+                "missing_source", SEVERITY_WARNING,
+                "The row has no data source. Record where the number was collected.",
+            ))
+    row.provider = provider or provider_in_source(text)
+    if not row.provider and row.data_source == "rented_list":
+        row.missing.add("provider")
+        row.provider = defaults.provider
+        if not row.provider:
+            row.reasons.append(row_reason(
+                "missing_provider", SEVERITY_WARNING,
+                "The row comes from a rented or purchased list but names no list provider. Record the provider.",
+            ))
+
+
+def _read_dates(row: LeadRow, collection_text: str, consent_text: str, defaults: ListDefaults, today: date) -> None:
+    row.collection_date = _checked_date(row, FIELD_COLLECTION_DATE, collection_text, today)
+    if not collection_text:
+        row.missing.add("collection_date")
+        row.collection_date = defaults.collection_date
+        if not row.collection_date:
+            row.reasons.append(row_reason(
+                "missing_collection_date", SEVERITY_WARNING,
+                "The row has no collection date, so its retention period cannot start. Record the date.",
+            ))
+    row.consent_date = _checked_date(row, FIELD_CONSENT_DATE, consent_text, today)
+    if row.legal_basis == "consent" and not row.consent_date:
+        row.reasons.append(row_reason(
+            "consent_without_date", SEVERITY_WARNING,
+            "The legal basis is consent but the row gives no consent date. The lead cannot receive SMS "
+            "until the consent and its proof are recorded.",
+        ))
+
+
+def _checked_date(row: LeadRow, field_name: str, text: str, today: date) -> date | None:
+    """Return the date of a cell, or None with a warning when the day does not exist or is in the future."""
+    try:
+        value = parse_date(text)
+    except DateValueError:
+        row.reasons.append(row_reason(
+            "invalid_date", SEVERITY_WARNING,
+            f'"{text}" is not a valid date, so the {field_name.replace("_", " ")} is left empty. '
+            "Write it as dd/mm/yyyy.",
+            value=text,
+            field=field_name,
+        ))
+        return None
+    if value and value > today:
+        row.reasons.append(row_reason(
+            "future_date", SEVERITY_WARNING,
+            f'"{text}" is in the future, so the {field_name.replace("_", " ")} is left empty. Check the date.',
+            value=text,
+            field=field_name,
+        ))
+        return None
+    return value
+
+
+def mark_duplicates(rows: list[LeadRow]) -> None:
+    """Skip every row whose number an earlier usable row of the file already has."""
+    first_line = {}
+    for row in rows:
+        if not row.e164 or row.decision == DECISION_REJECT:
+            continue
+        if row.e164 in first_line:
+            row.reasons.insert(0, row_reason(
+                "duplicate_in_file", SEVERITY_SKIP,
+                f"{row.e164} is already on line {first_line[row.e164]} of the file, which is imported instead.",
+                e164=row.e164,
+                first_line=first_line[row.e164],
+            ))
+        else:
+            first_line[row.e164] = row.line
+
+
+# Opt-out reasons, most telling first, and the English sentence of each ({e164} is the number).
+OPT_OUT_REASONS = (
+    ("suppressed", "{e164} is on the opposition list of erased persons. The row is not imported."),
+    ("opted_out", "{e164} has opted out of SMS prospecting. The row is not imported and the opt-out stays."),
+    ("blacklisted", "{e164} is on the phone blacklist. The row is not imported and the number stays blocked."),
+)
+# Existing-record reasons, leads first; {name} is the record holding the number.
+EXISTING_REASONS = (
+    ("existing_lead", '{e164} is already on the lead "{name}". The row is not imported.'),
+    ("existing_contact", '{e164} is already on the contact "{name}". The row is not imported.'),
+)
+
+
+def exclude_known_numbers(
+    rows: list[LeadRow],
+    opted_out=frozenset(),
+    blacklisted=frozenset(),
+    suppressed=frozenset(),
+    existing_leads: dict[str, str] | None = None,
+    existing_contacts: dict[str, str] | None = None,
+) -> None:
+    """Skip the rows whose number has opted out or is already on a lead or contact.
+
+    ``existing_leads`` and ``existing_contacts`` map an E.164 number to the name of a record
+    holding it. Only the most telling opt-out reason is given (opposition list, then opt-out,
+    then blacklist) and only the first existing record (a lead before a contact).
+    """
+    opt_out_sets = dict(zip(("suppressed", "opted_out", "blacklisted"), (suppressed, opted_out, blacklisted)))
+    holders = dict(zip(("existing_lead", "existing_contact"), (existing_leads or {}, existing_contacts or {})))
+    for row in rows:
+        if not row.e164 or row.decision == DECISION_REJECT:
+            continue
+        found = []
+        code, message = next(((code, message) for code, message in OPT_OUT_REASONS
+                              if row.e164 in opt_out_sets[code]), (None, None))
+        if code:
+            found.append(row_reason(code, SEVERITY_SKIP, message.format(e164=row.e164), e164=row.e164))
+        code, message = next(((code, message) for code, message in EXISTING_REASONS
+                              if row.e164 in holders[code]), (None, None))
+        if code:
+            name = holders[code][row.e164]
+            found.append(row_reason(code, SEVERITY_SKIP, message.format(e164=row.e164, name=name),
+                                    e164=row.e164, name=name))
+        row.reasons[:0] = found
+
+
+def summarize(rows, findings=None) -> dict:
+    """Count the rows per decision and per reason code, in the order of ``DECISIONS``."""
+    decisions = Counter(row.decision for row in rows)
+    reasons = Counter(reason.code for row in rows for reason in row.reasons)
+    summary = {
+        "rows": len(rows),
+        "decisions": {decision: decisions[decision] for decision in DECISIONS if decisions[decision]},
+        "reasons": dict(sorted(reasons.items())),
+    }
+    if findings is not None:
+        summary["message"] = {
+            "ok": not any(finding.severity == "error" for finding in findings),
+            "findings": [finding.as_dict() for finding in findings],
+        }
+    return summary

@@ -1,0 +1,132 @@
+import base64
+import json
+from datetime import datetime
+
+from odoo.tests import tagged
+
+from .common import SmsGdprCase
+
+# A platform export: ";" separators, French headers, local Paris times, and two unreadable numbers.
+STOP_EXPORT = (
+    "Numéro;Date de désinscription;Mot-clé\r\n"
+    "33612345601;12/03/2026 14:05;STOP\r\n"
+    "+33 6 12 34 56 02;2026-03-13 09:30:00;stop merci\r\n"
+    "abc;2026-03-13 10:00:00;STOP\r\n"
+    "0612345601;2026-03-20 10:00:00;STOP\r\n"
+    "06 12 34;2026-03-13 11:00:00;STOP\r\n"
+    "+33612345699;31/02/2026;ARRET\r\n"
+).encode("cp1252")
+
+
+@tagged("post_install", "-at_install")
+class TestStopListImport(SmsGdprCase):
+
+    def _wizard(self, data, filename="stop.csv", **vals):
+        return self.env["sms.gdpr.stop.list.import"].create({
+            "file": base64.b64encode(data),
+            "filename": filename,
+            "time_zone": "Europe/Paris",
+            **vals,
+        })
+
+    def _line(self, wizard, number):
+        line = wizard.line_ids.filtered(lambda report_line: report_line.line_number == number)
+        self.assertEqual(len(line), 1, f"expected one report line {number}")
+        return line
+
+    def test_export_opts_out_with_file_dates(self):
+        lead = self._lead("Claire", "06 12 34 56 01")
+        partner = self._partner("Paul", "06 12 34 56 02")
+        wizard = self._wizard(STOP_EXPORT, reference="Platform export")
+        wizard.action_import()
+        self.assertEqual(wizard.state, "done")
+        self.assertTrue(lead.sms_gdpr_opt_out)
+        self.assertEqual(lead.sms_gdpr_opt_out_channel, "stop_list")
+        # 14:05 in Paris in March (UTC+1) is 13:05 UTC.
+        self.assertEqual(lead.sms_gdpr_opt_out_date, datetime(2026, 3, 12, 13, 5))
+        self.assertEqual(partner.sms_gdpr_opt_out_date, datetime(2026, 3, 13, 8, 30))
+        self.assertTrue(partner.sms_gdpr_blacklisted)
+        self.assertTrue(partner.message_ids.filtered(lambda message: "Platform export" in (message.body or "")))
+        blacklisted = self.env["sms.gdpr.compliance.mixin"]._sms_gdpr_blacklisted_numbers(
+            ["+33612345601", "+33612345602", "+33612345699"]
+        )
+        self.assertEqual(blacklisted, {"+33612345601", "+33612345602", "+33612345699"})
+        self.assertEqual((wizard.opt_out_count, wizard.skip_count, wizard.reject_count), (3, 1, 2))
+        self.assertEqual((wizard.lead_count, wizard.partner_count), (1, 1))
+
+    def test_unparsable_numbers_reported(self):
+        wizard = self._wizard(STOP_EXPORT)
+        wizard.action_import()
+        expected = {
+            2: ("opt_out", False),
+            3: ("opt_out", False),
+            4: ("reject", "unparsable_number"),
+            5: ("skip", "duplicate_in_file"),
+            6: ("reject", "unparsable_number"),
+            7: ("opt_out", "invalid_stop_date"),
+        }
+        for number, (decision, codes) in expected.items():
+            line = self._line(wizard, number)
+            with self.subTest(line=number):
+                self.assertEqual(line.decision, decision, line.reasons)
+                self.assertEqual(line.reason_codes, codes, line.reasons)
+        self.assertIn("abc", self._line(wizard, 4).reasons)
+        self.assertEqual(self._line(wizard, 2).e164, "+33612345601")
+        self.assertEqual(self._line(wizard, 2).opt_out_date, datetime(2026, 3, 12, 13, 5))
+
+    def test_headerless_list(self):
+        wizard = self._wizard(b"+33612345601\n0033612345602\nnot a number\n")
+        wizard.action_import()
+        self.assertEqual(wizard.line_ids.mapped("decision"), ["opt_out", "opt_out", "reject"])
+        self.assertEqual(wizard.line_ids.mapped("line_number"), [1, 2, 3])
+
+    def test_pending_campaign_lines_stopped(self):
+        lead = self._lead("Claire", "06 12 34 56 01")
+        other = self._lead("Paul", "06 12 34 56 02")
+        campaign = self._confirm_campaign(lead | other)
+        wizard = self._wizard(b"Number\n+33612345601\n")
+        wizard.action_import()
+        stopped = campaign.recipient_ids.filtered(lambda line: line.lead_id == lead)
+        self.assertEqual(stopped.state, "opted_out")
+        self.assertEqual(campaign.recipient_ids.filtered(lambda line: line.lead_id == other).state, "scheduled")
+        self.assertEqual(wizard.recipient_count, 1)
+
+    def test_stop_then_list_import_skips(self):
+        self._wizard(b"Number\n+33612345601\n").action_import()
+        lead_import = self.env["sms.gdpr.list.import"].create({
+            "file": base64.b64encode("Nom;Portable\r\nMartin;06 12 34 56 01\r\n".encode("cp1252")),
+            "filename": "list.csv",
+            "default_legal_basis": "legitimate_interest",
+            "default_data_source": "event",
+            "default_collection_date": "2026-03-01",
+        })
+        lead_import.action_import()
+        self.assertEqual(lead_import.line_ids.reason_codes, "blacklisted,country_assumed")
+        self.assertFalse(lead_import.lead_ids)
+
+    def test_already_blacklisted_noted(self):
+        self.env["phone.blacklist"].sudo()._add(["+33612345601"])
+        wizard = self._wizard(b"Number\n+33612345601\n")
+        wizard.action_check()
+        self.assertEqual(wizard.line_ids.decision, "opt_out")
+        self.assertEqual(wizard.line_ids.reason_codes, "already_blacklisted")
+
+    def test_check_changes_nothing(self):
+        lead = self._lead("Claire", "06 12 34 56 01")
+        wizard = self._wizard(STOP_EXPORT)
+        wizard.action_check()
+        self.assertEqual(len(wizard.line_ids), 6)
+        self.assertFalse(lead.sms_gdpr_opt_out)
+        self.assertFalse(lead.sms_gdpr_blacklisted)
+
+    def test_import_logged_with_dates(self):
+        wizard = self._wizard(STOP_EXPORT)
+        wizard.action_import()
+        event = self.env["sms.gdpr.event"].search([("event_type", "=", "import")], order="sequence desc", limit=1)
+        details = json.loads(event.details)
+        self.assertEqual(details["kind"], "stop_list")
+        self.assertEqual(event.new_value, "3")
+        opt_outs = {entry["e164"]: entry for entry in details["opt_outs"]}
+        self.assertEqual(opt_outs["+33612345601"]["date"], "2026-03-12 13:05:00")
+        self.assertEqual(opt_outs["+33612345601"]["file_channel"], "STOP")
+        self.assertEqual(details["decisions"], {"opt_out": 3, "skip": 1, "reject": 2})
