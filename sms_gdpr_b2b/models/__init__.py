@@ -10,3 +10,4 @@ from . import sms_gdpr_recipient_mixin
 from . import sms_gdpr_campaign
 from . import sms_gdpr_recipient
 from . import sms_sms
+from . import sms_gdpr_compliance_merge

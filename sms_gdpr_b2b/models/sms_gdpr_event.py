@@ -20,6 +20,10 @@ EVENT_TYPES = [
     ("export", "Data exported"),
     ("erasure", "Personal data erased"),
     ("chain_verified", "Audit chain verified"),
+    ("consent_proof_changed", "Consent proof changed"),
+    ("provenance_changed", "Provenance changed"),
+    ("converted", "Lead converted to contact"),
+    ("merged", "Records merged"),
 ]
 
 # First key of the PostgreSQL advisory lock taken while a company's chain grows;

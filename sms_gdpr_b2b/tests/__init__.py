@@ -6,3 +6,6 @@ from . import test_security
 from . import test_messages
 from . import test_audit_events
 from . import test_tour
+from . import test_consent_provenance
+from . import test_lead_conversion
+from . import test_merge

@@ -1,2 +1,3 @@
 from . import sms_gdpr_campaign_wizard_recipient
 from . import sms_gdpr_campaign_wizard
+from . import base_partner_merge_automatic_wizard
