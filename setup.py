@@ -22,6 +22,8 @@ setup(
         "phonenumbers>=9.0",
         "holidays>=0.100",
         "pytz",
+        # OpenDocument (ODS) export of the processing register, read by the addon only.
+        "odfpy>=1.4",
     ],
     extras_require={
         "test": ["pytest", "polib"],

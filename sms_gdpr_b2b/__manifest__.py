@@ -7,7 +7,7 @@
     "author": "sms_gdpr_b2b contributors",
     "license": "LGPL-3",
     "depends": ["crm", "sms", "phone_validation", "base_automation", "mail"],
-    "external_dependencies": {"python": ["phonenumbers", "holidays"]},
+    "external_dependencies": {"python": ["phonenumbers", "holidays", "odfpy"]},
     "data": [
         "security/sms_gdpr_security.xml",
         "security/ir.model.access.csv",
@@ -22,7 +22,9 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/sms_gdpr_campaign_wizard_views.xml",
+        "wizards/sms_gdpr_register_export_views.xml",
         "views/menus.xml",
+        "report/sms_gdpr_processing_report.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

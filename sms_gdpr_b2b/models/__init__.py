@@ -11,3 +11,5 @@ from . import sms_gdpr_campaign
 from . import sms_gdpr_recipient
 from . import sms_sms
 from . import sms_gdpr_compliance_merge
+from . import sms_gdpr_processing_data
+from . import sms_gdpr_processing_transfer

@@ -9,3 +9,4 @@ from . import test_tour
 from . import test_consent_provenance
 from . import test_lead_conversion
 from . import test_merge
+from . import test_processing_register
