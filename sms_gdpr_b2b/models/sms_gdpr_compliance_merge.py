@@ -144,13 +144,14 @@ class SmsGdprComplianceMerge(models.AbstractModel):
     def _state_summary(self, record):
         """Return a short description of a record's legal basis, consent and opt-out, for the audit log."""
         basis = dict(record._fields["sms_gdpr_legal_basis"]._description_selection(self.env))
+        reference = "%s (%s #%s)" % (record.display_name, record._name, record.id)
         if record.sms_gdpr_opt_out:
             opt_out = record.sms_gdpr_opt_out_date or self.env._("yes")
         else:
             opt_out = self.env._("no")
         return self.env._(
             "%(record)s: legal basis %(basis)s, consent %(consent)s, opt-out %(opt_out)s",
-            record=f"{record.display_name} ({record._name} #{record.id})",
+            record=reference,
             basis=basis.get(record.sms_gdpr_legal_basis, record.sms_gdpr_legal_basis),
             consent=record.sms_gdpr_consent_date or self.env._("none"),
             opt_out=opt_out,

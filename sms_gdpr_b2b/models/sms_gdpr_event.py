@@ -96,6 +96,10 @@ class SmsGdprEvent(models.Model):
     def write(self, vals):
         raise UserError(_("Audit events cannot be changed. They are the proof of what happened."))
 
+    def _write(self, vals):
+        # Also closes the low-level path that ``write`` normally goes through.
+        raise UserError(_("Audit events cannot be changed. They are the proof of what happened."))
+
     def unlink(self):
         if not self.env.context.get("sms_gdpr_retention_purge"):
             raise UserError(_("Audit events cannot be deleted. Only the retention job removes expired events."))
