@@ -54,8 +54,8 @@ class SmsGdprComplianceMerge(models.AbstractModel):
     def _merged_vals(self, target, others):
         """Return the values that give ``target`` the combined state of itself and ``others``.
 
-        Only the values that differ from what ``target`` holds are returned.
-        ``others`` may be records of another model holding the same mixin, such
+        Only the values that differ from those of ``target`` are returned.
+        ``others`` may be records of another model with the same mixin, such
         as a lead merged into a contact.
         """
         records = [target, *others]

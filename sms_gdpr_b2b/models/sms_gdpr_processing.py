@@ -7,7 +7,7 @@ from . import selections
 class SmsGdprProcessing(models.Model):
     """An entry of the GDPR art. 30(1) record of processing activities.
 
-    Holds every section the article asks for: controller and DPO, purposes,
+    Contains every section the article requires: controller and DPO, purposes,
     legal basis, data subjects, data categories with their retention, sensitive
     data, recipients, processors, transfers outside the EU with their
     safeguards and security measures. Every campaign names the entry it runs

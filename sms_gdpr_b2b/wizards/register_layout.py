@@ -59,14 +59,14 @@ def build_register(env, entries):
     return sheets
 
 
-def _unique_sheet_name(label, taken):
+def _unique_sheet_name(label, used_names):
     base = SHEET_NAME_FORBIDDEN.sub(" ", label).strip()[:SHEET_NAME_MAX_LENGTH] or "Sheet"
     name, number = base, 1
-    while name.lower() in taken:
+    while name.lower() in used_names:
         number += 1
         suffix = f" ({number})"
         name = base[:SHEET_NAME_MAX_LENGTH - len(suffix)] + suffix
-    taken.add(name.lower())
+    used_names.add(name.lower())
     return name
 
 
