@@ -1,3 +1,5 @@
+import json
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import split_every
@@ -82,7 +84,7 @@ class SmsGdprComplianceMixin(models.AbstractModel):
     )
     sms_gdpr_consent_wording = fields.Text(
         string="Consent Wording",
-        help="The sentence the person agreed to, or the version of the form or terms that holds it, "
+        help="The sentence the person agreed to, or the version of the form or terms that contains it, "
         "e.g. “Contact form, version 3 of 15/01/2026”.",
     )
     sms_gdpr_consent_channel = fields.Selection(
@@ -472,11 +474,34 @@ class SmsGdprComplianceMixin(models.AbstractModel):
                 continue
             for event_type, old_value, new_value in record._sms_gdpr_audit_changes(old):
                 Event._log(event_type, record, old_value=old_value, new_value=new_value, details=context_details)
+            changes_by_type = {}
             for event_type, fname, old_value, new_value in record._sms_gdpr_audit_field_changes(old):
-                details = {"field": fname, "label": record._fields[fname]._description_string(self.env)}
-                if context_details:
-                    details["context"] = context_details
-                Event._log(event_type, record, old_value=old_value, new_value=new_value, details=details)
+                changes_by_type.setdefault(event_type, []).append((fname, old_value, new_value))
+            for event_type, changes in changes_by_type.items():
+                record._sms_gdpr_log_field_changes(event_type, changes, context_details)
+
+    def _sms_gdpr_log_field_changes(self, event_type, changes, context_details=None):
+        """Write one audit event for the ``(field, old value, new value)`` changes of one kind.
+
+        A single change stores its values as they are; several changes made at
+        once (typically when a record is created or imported) store one JSON
+        object per side, keyed by field, so that a bulk import adds one event per
+        kind and record rather than one per field.
+        """
+        self.ensure_one()
+        fnames = [fname for fname, _old, _new in changes]
+        details = {
+            "fields": fnames,
+            "labels": [self._fields[fname]._description_string(self.env) for fname in fnames],
+        }
+        if context_details:
+            details["context"] = context_details
+        if len(changes) == 1:
+            old_value, new_value = changes[0][1], changes[0][2]
+        else:
+            old_value = json.dumps({fname: old for fname, old, _new in changes}, ensure_ascii=False, default=str)
+            new_value = json.dumps({fname: new for fname, _old, new in changes}, ensure_ascii=False, default=str)
+        self.env["sms.gdpr.event"]._log(event_type, self, old_value=old_value, new_value=new_value, details=details)
 
     def _sms_gdpr_audit_field_changes(self, old):
         """Return ``(event type, field, old value, new value)`` for each proof or provenance field changed."""

@@ -1,4 +1,5 @@
 import base64
+import json
 
 from odoo import fields
 from odoo.exceptions import ValidationError
@@ -137,3 +138,21 @@ class TestConsentProvenance(SmsGdprCase):
         attachment = self._attachment("capture.png")
         lead = self._lead("Claire", "06 12 34 56 01", sms_gdpr_consent_attachment_ids=[(6, 0, attachment.ids)])
         self.assertEqual((attachment.res_model, attachment.res_id), ("crm.lead", lead.id))
+
+    def test_creation_logs_one_event_per_kind(self):
+        lead = self._lead(
+            "Claire", "06 12 34 56 01",
+            sms_gdpr_consent_wording="Formulaire v3",
+            sms_gdpr_consent_channel="web_form",
+            sms_gdpr_consent_proof_ip="203.0.113.7",
+            sms_gdpr_number_kind="professional",
+        )
+        proof_event = self._events(lead, "consent_proof_changed")
+        self.assertEqual(len(proof_event), 1)
+        new_values = json.loads(proof_event.new_value)
+        self.assertEqual(new_values["sms_gdpr_consent_proof_ip"], "203.0.113.7")
+        self.assertEqual(new_values["sms_gdpr_consent_channel"], "web_form")
+        self.assertFalse(json.loads(proof_event.old_value)["sms_gdpr_consent_wording"])
+        provenance_event = self._events(lead, "provenance_changed")
+        self.assertEqual(len(provenance_event), 1)
+        self.assertEqual(json.loads(provenance_event.new_value)["sms_gdpr_number_kind"], "professional")
