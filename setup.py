@@ -23,6 +23,8 @@ setup(
         "holidays>=0.100",
         "pytz",
         "openpyxl>=3.0",
+        # OpenDocument (ODS) export of the processing register, read by the addon only.
+        "odfpy>=1.4",
     ],
     extras_require={
         "test": ["pytest", "polib"],

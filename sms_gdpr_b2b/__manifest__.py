@@ -7,7 +7,7 @@
     "author": "sms_gdpr_b2b contributors",
     "license": "LGPL-3",
     "depends": ["crm", "sms", "phone_validation", "base_automation", "mail"],
-    "external_dependencies": {"python": ["phonenumbers", "holidays", "openpyxl"]},
+    "external_dependencies": {"python": ["phonenumbers", "holidays", "openpyxl", "odfpy"]},
     "data": [
         "security/sms_gdpr_security.xml",
         "security/ir.model.access.csv",
@@ -29,7 +29,9 @@
         "wizards/sms_gdpr_import_line_views.xml",
         "wizards/sms_gdpr_list_import_views.xml",
         "wizards/sms_gdpr_stop_list_import_views.xml",
+        "wizards/sms_gdpr_register_export_views.xml",
         "views/menus.xml",
+        "report/sms_gdpr_processing_report.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

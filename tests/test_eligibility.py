@@ -2,6 +2,7 @@ from sms_gdpr_compliance.eligibility import (
     Candidate,
     count_reasons,
     decide_audience,
+    legitimate_interest_flagged,
     record_exclusion_reasons,
 )
 
@@ -68,3 +69,39 @@ def test_frequency_cap():
 def test_count_reasons_uses_first_reason():
     decisions = decide_audience([_candidate(1), _candidate(2), _candidate(3, e164=None, number_reason="missing")])
     assert count_reasons(decisions) == {"no_number": 1, "duplicate": 1}
+
+
+def test_legitimate_interest_on_personal_number_flagged():
+    reasons = record_exclusion_reasons(None, "legitimate_interest", False, False, number_kind="personal")
+    assert reasons == ["interest_not_professional"]
+
+
+def test_legitimate_interest_without_company_or_job_flagged():
+    reasons = record_exclusion_reasons(None, "legitimate_interest", False, False, professional_context=False)
+    assert reasons == ["interest_not_professional"]
+
+
+def test_professional_and_generic_numbers_pass():
+    for kind in ("professional", "generic", None):
+        assert record_exclusion_reasons(None, "legitimate_interest", False, False, number_kind=kind) == []
+
+
+def test_consent_allows_personal_number():
+    reasons = record_exclusion_reasons(None, "consent", True, False, number_kind="personal", professional_context=False)
+    assert reasons == []
+
+
+def test_flag_needs_legitimate_interest():
+    assert not legitimate_interest_flagged("contract", "personal", False)
+    assert not legitimate_interest_flagged("consent", "personal", False)
+    assert legitimate_interest_flagged("legitimate_interest", "personal", True)
+    assert legitimate_interest_flagged("legitimate_interest", "professional", False)
+
+
+def test_flagged_candidate_excluded_and_counted():
+    flagged = Candidate(1, "+33612345678", None, "Europe/Paris", "legitimate_interest", False, False,
+                        number_kind="personal")
+    decisions = decide_audience([flagged, _candidate(2, e164="+33612345679")])
+    assert decisions[0].reasons == ("interest_not_professional",)
+    assert decisions[1].included
+    assert count_reasons(decisions) == {"interest_not_professional": 1}

@@ -22,6 +22,7 @@ EXCLUSION_REASONS = (
     "consent_missing",
     "frequency_cap",
     "duplicate",
+    "interest_not_professional",
 )
 
 # Legal bases under which a prospecting SMS may be sent at all.
@@ -45,6 +46,8 @@ class Candidate:
     legal_basis: str | None
     has_consent: bool
     opted_out: bool
+    number_kind: str | None = None
+    professional_context: bool = True
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,31 @@ class Decision:
         return self.reasons[0] if self.reasons else None
 
 
+def legitimate_interest_flagged(legal_basis: str | None, number_kind: str | None, professional_context: bool) -> bool:
+    """Return True when legitimate interest is recorded where it cannot apply.
+
+    CPCE art. L.34-5 lets B2B prospecting do without consent only at a
+    professional address and about the person's job. A personal number, or a
+    person known by neither a company nor a job title, needs consent.
+    """
+    return legal_basis == "legitimate_interest" and (number_kind == "personal" or not professional_context)
+
+
 def record_exclusion_reasons(
     number_reason: str | None,
     legal_basis: str | None,
     has_consent: bool,
     opted_out: bool,
     time_zone: str | None = "unknown",
+    number_kind: str | None = None,
+    professional_context: bool = True,
 ) -> list[str]:
     """Return the reasons found on the record alone, without the blacklist or history.
 
     ``number_reason`` is ``NumberInfo.reason``. ``time_zone`` defaults to a
     placeholder so that callers that store no zone are not flagged for it.
+    ``number_kind`` is professional, generic or personal (None when unknown),
+    and ``professional_context`` says whether a company or a job title is known.
     """
     reasons = []
     if number_reason:
@@ -87,6 +104,8 @@ def record_exclusion_reasons(
         reasons.append("no_legal_basis")
     elif legal_basis == "consent" and not has_consent:
         reasons.append("consent_missing")
+    elif legitimate_interest_flagged(legal_basis, number_kind, professional_context):
+        reasons.append("interest_not_professional")
     return reasons
 
 
@@ -128,6 +147,8 @@ def _candidate_reasons(candidate, blacklisted, opted_out_numbers, recent_sends, 
         candidate.has_consent,
         candidate.opted_out,
         candidate.time_zone,
+        candidate.number_kind,
+        candidate.professional_context,
     )
     if not candidate.e164:
         return reasons

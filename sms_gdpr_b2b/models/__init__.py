@@ -13,3 +13,6 @@ from . import sms_sms
 from . import sms_gdpr_inbound
 from . import sms_gdpr_person_data
 from . import sms_gdpr_rights_request
+from . import sms_gdpr_compliance_merge
+from . import sms_gdpr_processing_data
+from . import sms_gdpr_processing_transfer

@@ -66,6 +66,7 @@ EXCLUSION_REASON = [
     ("consent_missing", "Consent basis without consent date"),
     ("frequency_cap", "Frequency cap reached"),
     ("duplicate", "Duplicate number"),
+    ("interest_not_professional", "Legitimate interest on a personal number or without company or job"),
 ]
 
 DECISION = [
@@ -90,4 +91,39 @@ IMPORT_DECISION = [
     ("opt_out", "Opt out"),
     ("skip", "Skip"),
     ("reject", "Reject"),
+]
+
+NUMBER_KIND = [
+    ("professional", "Nominative professional"),
+    ("generic", "Generic (switchboard, shared line)"),
+    ("personal", "Personal"),
+]
+
+CONSENT_CHANNEL = [
+    ("web_form", "Web form"),
+    ("paper_form", "Paper form or business card"),
+    ("email", "Email"),
+    ("phone", "Phone call"),
+    ("sms", "SMS reply"),
+    ("event", "Event or trade show"),
+    ("other", "Other"),
+]
+
+# Legal bases of GDPR art. 6(1) for a processing activity of the register.
+PROCESSING_LEGAL_BASIS = [
+    ("consent", "Consent (art. 6(1)(a))"),
+    ("contract", "Contract (art. 6(1)(b))"),
+    ("legal_obligation", "Legal obligation (art. 6(1)(c))"),
+    ("vital_interests", "Vital interests (art. 6(1)(d))"),
+    ("public_task", "Public task (art. 6(1)(e))"),
+    ("legitimate_interest", "Legitimate interest (art. 6(1)(f))"),
+]
+
+# Safeguards for a transfer outside the EU (GDPR art. 45 to 49).
+TRANSFER_SAFEGUARD = [
+    ("adequacy", "Adequacy decision (art. 45)"),
+    ("standard_clauses", "Standard contractual clauses (art. 46)"),
+    ("binding_rules", "Binding corporate rules (art. 47)"),
+    ("code_of_conduct", "Approved code of conduct or certification (art. 46)"),
+    ("derogation", "Derogation for a specific situation (art. 49)"),
 ]

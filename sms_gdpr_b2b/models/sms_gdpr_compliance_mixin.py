@@ -1,8 +1,11 @@
+import json
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import split_every
 
-from ..compliance.eligibility import record_exclusion_reasons
+from ..compliance.consent import is_web_url, normalize_ip_address
+from ..compliance.eligibility import legitimate_interest_flagged, record_exclusion_reasons
 from ..compliance.phone import normalize_numbers
 from . import selections
 
@@ -16,6 +19,23 @@ BLACKLIST_CHUNK_SIZE = 10000
 # Fields whose changes are written to the audit log, and their state before a record exists.
 AUDITED_FIELDS = {"sms_gdpr_legal_basis", "sms_gdpr_consent_date", "sms_gdpr_opt_out"}
 EMPTY_AUDIT_STATE = {"sms_gdpr_legal_basis": "none", "sms_gdpr_consent_date": False, "sms_gdpr_opt_out": False}
+
+# Fields logged one event per changed field, by event type.
+FIELD_AUDIT_EVENTS = {
+    "sms_gdpr_consent_wording": "consent_proof_changed",
+    "sms_gdpr_consent_channel": "consent_proof_changed",
+    "sms_gdpr_consent_proof": "consent_proof_changed",
+    "sms_gdpr_consent_proof_url": "consent_proof_changed",
+    "sms_gdpr_consent_proof_ip": "consent_proof_changed",
+    "sms_gdpr_consent_attachment_ids": "consent_proof_changed",
+    "sms_gdpr_data_source": "provenance_changed",
+    "sms_gdpr_data_source_detail": "provenance_changed",
+    "sms_gdpr_list_provider_id": "provenance_changed",
+    "sms_gdpr_number_kind": "provenance_changed",
+    "sms_gdpr_interest_justification": "provenance_changed",
+}
+AUDITED_FIELDS |= set(FIELD_AUDIT_EVENTS)
+EMPTY_AUDIT_STATE |= dict.fromkeys(FIELD_AUDIT_EVENTS, False)
 
 
 class SmsGdprComplianceMixin(models.AbstractModel):
@@ -61,6 +81,61 @@ class SmsGdprComplianceMixin(models.AbstractModel):
     sms_gdpr_consent_proof = fields.Text(
         string="Consent Proof",
         help="How the consent can be proven: form text, reference, recording.",
+    )
+    sms_gdpr_consent_wording = fields.Text(
+        string="Consent Wording",
+        help="The sentence the person agreed to, or the version of the form or terms that contains it, "
+        "e.g. “Contact form, version 3 of 15/01/2026”.",
+    )
+    sms_gdpr_consent_channel = fields.Selection(
+        selections.CONSENT_CHANNEL,
+        string="Consent Channel",
+        help="How the consent was collected.",
+    )
+    sms_gdpr_consent_proof_url = fields.Char(
+        string="Consent Proof URL",
+        help="Address of the form the consent was given on, or of the stored proof (http or https).",
+    )
+    sms_gdpr_consent_proof_ip = fields.Char(
+        string="Consent IP Address",
+        help="IPv4 or IPv6 address the consent was submitted from, for online forms.",
+    )
+    sms_gdpr_consent_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        string="Consent Proof Files",
+        help="Signed form, screenshot, email or call recording proving the consent.",
+    )
+    sms_gdpr_list_provider_id = fields.Many2one(
+        "res.partner",
+        string="List Provider",
+        check_company=True,
+        help="Company that rented or sold the list the number comes from. Keep its proof that the "
+        "people agreed to receive offers from its partners.",
+    )
+    sms_gdpr_number_kind = fields.Selection(
+        selections.NUMBER_KIND,
+        string="Number Kind",
+        tracking=True,
+        help="Nominative professional: the person's own work number. Generic: a switchboard or "
+        "shared line of the company. Personal: a private number, which needs consent.",
+    )
+    sms_gdpr_interest_justification = fields.Text(
+        string="Legitimate Interest Justification",
+        help="Why the offer relates to the person's job, e.g. “Purchasing manager: we sell office "
+        "furniture”. French law (CPCE art. L.34-5) allows B2B prospecting without consent only then.",
+    )
+    sms_gdpr_professional_context = fields.Boolean(
+        string="Company or Job Known",
+        compute="_compute_sms_gdpr_professional_context",
+        store=True,
+        help="A company or a job title is recorded, so an offer can relate to the person's job.",
+    )
+    sms_gdpr_interest_flagged = fields.Boolean(
+        string="Legitimate Interest Not Applicable",
+        compute="_compute_sms_gdpr_interest_flagged",
+        store=True,
+        help="Legitimate interest is recorded on a personal number, or on a person with neither a "
+        "company nor a job title. Such a person needs consent and is excluded from campaigns.",
     )
     sms_gdpr_opt_out = fields.Boolean(
         string="SMS Opt-out",
@@ -145,6 +220,18 @@ class SmsGdprComplianceMixin(models.AbstractModel):
             record.sms_gdpr_time_zone = info.time_zone
             record.sms_gdpr_country_assumed = info.assumed_country
 
+    @api.depends(lambda self: self._sms_gdpr_professional_context_fields())
+    def _compute_sms_gdpr_professional_context(self):
+        for record in self:
+            record.sms_gdpr_professional_context = record._sms_gdpr_has_professional_context()
+
+    @api.depends("sms_gdpr_legal_basis", "sms_gdpr_number_kind", "sms_gdpr_professional_context")
+    def _compute_sms_gdpr_interest_flagged(self):
+        for record in self:
+            record.sms_gdpr_interest_flagged = legitimate_interest_flagged(
+                record.sms_gdpr_legal_basis, record.sms_gdpr_number_kind, record.sms_gdpr_professional_context
+            )
+
     @api.depends(
         "sms_gdpr_number_status",
         "sms_gdpr_number_type",
@@ -152,6 +239,8 @@ class SmsGdprComplianceMixin(models.AbstractModel):
         "sms_gdpr_legal_basis",
         "sms_gdpr_consent_date",
         "sms_gdpr_opt_out",
+        "sms_gdpr_number_kind",
+        "sms_gdpr_professional_context",
     )
     def _compute_sms_gdpr_exclusion_reason(self):
         for record in self:
@@ -161,6 +250,8 @@ class SmsGdprComplianceMixin(models.AbstractModel):
                 bool(record.sms_gdpr_consent_date),
                 record.sms_gdpr_opt_out,
                 record.sms_gdpr_time_zone,
+                record.sms_gdpr_number_kind,
+                record.sms_gdpr_professional_context,
             )
             record.sms_gdpr_exclusion_reason = reasons[0] if reasons else False
 
@@ -190,6 +281,31 @@ class SmsGdprComplianceMixin(models.AbstractModel):
         wants_eligible = (operator == "=") == value
         return eligible if wants_eligible else ["!", "&", *eligible]
 
+    @api.constrains("sms_gdpr_consent_proof_ip")
+    def _check_sms_gdpr_consent_proof_ip(self):
+        for record in self:
+            try:
+                normalize_ip_address(record.sms_gdpr_consent_proof_ip)
+            except ValueError as error:
+                raise ValidationError(_(
+                    "“%(ip)s” on “%(name)s” is not an IP address. Enter an IPv4 address such as "
+                    "203.0.113.7 or an IPv6 address such as 2001:db8::1, or leave the field empty.",
+                    ip=record.sms_gdpr_consent_proof_ip,
+                    name=record.display_name,
+                )) from error
+
+    @api.constrains("sms_gdpr_consent_proof_url")
+    def _check_sms_gdpr_consent_proof_url(self):
+        for record in self:
+            url = record.sms_gdpr_consent_proof_url
+            if url and not is_web_url(url):
+                raise ValidationError(_(
+                    "“%(url)s” on “%(name)s” is not a web address. Enter the full address starting "
+                    "with https:// or http://, or leave the field empty.",
+                    url=url,
+                    name=record.display_name,
+                ))
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -200,6 +316,7 @@ class SmsGdprComplianceMixin(models.AbstractModel):
             if vals.get("sms_gdpr_opt_out"):
                 self._sms_gdpr_complete_opt_out_vals(vals)
         records = super().create(vals_list)
+        records._sms_gdpr_claim_proof_attachments()
         records.filtered("sms_gdpr_opt_out")._sms_gdpr_blacklist_numbers()
         records._sms_gdpr_log_changes({record.id: dict(EMPTY_AUDIT_STATE) for record in records})
         return records
@@ -213,6 +330,8 @@ class SmsGdprComplianceMixin(models.AbstractModel):
             lifted._sms_gdpr_check_opt_out_lift(vals)
         before = self._sms_gdpr_audit_state() if AUDITED_FIELDS.intersection(vals) else None
         result = super().write(vals)
+        if "sms_gdpr_consent_attachment_ids" in vals:
+            self._sms_gdpr_claim_proof_attachments()
         if vals.get("sms_gdpr_opt_out"):
             self._sms_gdpr_blacklist_numbers()
         lifted._sms_gdpr_unblacklist_numbers()
@@ -223,6 +342,27 @@ class SmsGdprComplianceMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+
+    def _sms_gdpr_professional_context_fields(self):
+        """Return the fields telling whether a company or a job title is known."""
+        return ["function"]
+
+    def _sms_gdpr_has_professional_context(self):
+        """Return True when a company or a job title is known for this person."""
+        self.ensure_one()
+        return bool(self.function)
+
+    def _sms_gdpr_claim_proof_attachments(self):
+        """Attach uploaded proof files that belong to no record yet to the record holding them.
+
+        Files uploaded on a record not saved yet have no record id, and Odoo
+        grants access to an attachment through the record it belongs to.
+        """
+        for record in self:
+            orphans = record.sudo().sms_gdpr_consent_attachment_ids.filtered(
+                lambda attachment: not attachment.res_id and attachment.res_model in (False, record._name)
+            )
+            orphans.write({"res_model": record._name, "res_id": record.id})
 
     def _sms_gdpr_number_triggers(self):
         return [*self._sms_gdpr_number_fields(), "country_id", "company_id"]
@@ -318,17 +458,66 @@ class SmsGdprComplianceMixin(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _sms_gdpr_audit_state(self):
-        return {record.id: {name: record[name] for name in AUDITED_FIELDS} for record in self}
+        return {record.id: {name: record._sms_gdpr_audit_value(name) for name in AUDITED_FIELDS} for record in self}
+
+    def _sms_gdpr_audit_value(self, fname):
+        """Return the value of ``fname`` as the audit log stores it: names for relations."""
+        value = self[fname]
+        field = self._fields[fname]
+        if field.type == "many2many":
+            return ", ".join(f"{item.display_name} (#{item.id})" for item in value.sudo()) or False
+        if field.type == "many2one":
+            return value.display_name if value else False
+        return value
 
     def _sms_gdpr_log_changes(self, before):
-        """Write an audit event for each change of legal basis, consent or opt-out since ``before``."""
+        """Write an audit event for each change of legal basis, consent, opt-out, proof or provenance."""
         Event = self.env["sms.gdpr.event"]
+        context_details = self.env.context.get("sms_gdpr_audit_details")
         for record in self:
             old = before.get(record.id)
             if old is None:
                 continue
             for event_type, old_value, new_value in record._sms_gdpr_audit_changes(old):
-                Event._log(event_type, record, old_value=old_value, new_value=new_value)
+                Event._log(event_type, record, old_value=old_value, new_value=new_value, details=context_details)
+            changes_by_type = {}
+            for event_type, fname, old_value, new_value in record._sms_gdpr_audit_field_changes(old):
+                changes_by_type.setdefault(event_type, []).append((fname, old_value, new_value))
+            for event_type, changes in changes_by_type.items():
+                record._sms_gdpr_log_field_changes(event_type, changes, context_details)
+
+    def _sms_gdpr_log_field_changes(self, event_type, changes, context_details=None):
+        """Write one audit event for the ``(field, old value, new value)`` changes of one kind.
+
+        A single change stores its values as they are; several changes made at
+        once (typically when a record is created or imported) store one JSON
+        object per side, keyed by field, so that a bulk import adds one event per
+        kind and record rather than one per field.
+        """
+        self.ensure_one()
+        fnames = [fname for fname, _old, _new in changes]
+        details = {
+            "fields": fnames,
+            "labels": [self._fields[fname]._description_string(self.env) for fname in fnames],
+        }
+        if context_details:
+            details["context"] = context_details
+        if len(changes) == 1:
+            old_value, new_value = changes[0][1], changes[0][2]
+        else:
+            old_value = json.dumps({fname: old for fname, old, _new in changes}, ensure_ascii=False, default=str)
+            new_value = json.dumps({fname: new for fname, _old, new in changes}, ensure_ascii=False, default=str)
+        self.env["sms.gdpr.event"]._log(event_type, self, old_value=old_value, new_value=new_value, details=details)
+
+    def _sms_gdpr_audit_field_changes(self, old):
+        """Return ``(event type, field, old value, new value)`` for each proof or provenance field changed."""
+        self.ensure_one()
+        changes = []
+        for fname, event_type in FIELD_AUDIT_EVENTS.items():
+            new_value = self._sms_gdpr_audit_value(fname)
+            if (old.get(fname) or False) != (new_value or False):
+                changes.append((event_type, fname, old.get(fname), new_value))
+        return changes
 
     def _sms_gdpr_audit_changes(self, old):
         """Return ``(event type, old value, new value)`` for what changed since ``old``."""

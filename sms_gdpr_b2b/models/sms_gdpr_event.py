@@ -20,6 +20,10 @@ EVENT_TYPES = [
     ("export", "Data exported"),
     ("erasure", "Personal data erased"),
     ("chain_verified", "Audit chain verified"),
+    ("consent_proof_changed", "Consent proof changed"),
+    ("provenance_changed", "Provenance changed"),
+    ("converted", "Lead converted to contact"),
+    ("merged", "Records merged"),
 ]
 
 # First key of the PostgreSQL advisory lock taken while a company's chain grows;
@@ -90,6 +94,10 @@ class SmsGdprEvent(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        raise UserError(_("Audit events cannot be changed. They are the proof of what happened."))
+
+    def _write(self, vals):
+        # Also closes the low-level path that ``write`` normally goes through.
         raise UserError(_("Audit events cannot be changed. They are the proof of what happened."))
 
     def unlink(self):

@@ -11,3 +11,7 @@ from . import test_inbound_processing
 from . import test_rights_request
 from . import test_list_import
 from . import test_stop_list_import
+from . import test_consent_provenance
+from . import test_lead_conversion
+from . import test_merge
+from . import test_processing_register

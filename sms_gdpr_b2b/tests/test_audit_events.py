@@ -17,7 +17,7 @@ class TestAuditEvents(SmsGdprCase):
         partner = self._partner("Claire", "06 12 34 56 01", sms_gdpr_legal_basis="none")
         partner.write({"sms_gdpr_legal_basis": "consent", "sms_gdpr_consent_date": fields.Datetime.now()})
         partner.sms_gdpr_opt_out = True
-        events = self._events(partner)
+        events = self._events(partner).filtered(lambda event: event.event_type != "provenance_changed")
         self.assertEqual(events.mapped("event_type"), ["basis_changed", "consent_given", "opt_out_set"])
         self.assertEqual(events[0].old_value, "none")
         self.assertEqual(events[0].new_value, "consent")
@@ -126,3 +126,52 @@ class TestOppositionList(SmsGdprCase):
             self.env["sms.gdpr.suppression"]._suppressed_numbers(["+33612345601", "+33612345602"], self.company),
             {"+33612345601"},
         )
+
+
+@tagged("post_install", "-at_install")
+class TestAuditEventProtection(SmsGdprCase):
+
+    def _merged_partner_event(self):
+        kept = self._partner("Claire", "06 12 34 56 01")
+        removed = self._partner("Claire M.", "06 12 34 56 02", sms_gdpr_opt_out=True)
+        self.env["base.partner.merge.automatic.wizard"]._merge((kept | removed).ids, dst_partner=kept)
+        return self.env["sms.gdpr.event"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "=", kept.id), ("event_type", "=", "merged"),
+        ])
+
+    def test_nobody_changes_or_deletes_events(self):
+        event = self._merged_partner_event()
+        admin = self.env.ref("base.user_admin")
+        manager = self.env["res.users"].create({
+            "name": "DPO", "login": "dpo_audit", "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_manager").id])],
+        })
+        for label, candidate in (("admin", event.with_user(admin)), ("superuser", event.sudo()),
+                                 ("manager", event.with_user(manager))):
+            with self.subTest(user=label):
+                with self.assertRaises(UserError):
+                    candidate.write({"old_value": "forged"})
+                with self.assertRaises(UserError):
+                    candidate.sudo()._write({"old_value": "forged"})
+                with self.assertRaises(UserError):
+                    candidate.unlink()
+        self.env.invalidate_all()
+        self.assertNotEqual(event.old_value, "forged")
+        self.assertTrue(event.exists())
+
+    def test_tampered_merge_event_detected(self):
+        event = self._merged_partner_event()
+        self.assertFalse(self.env["sms.gdpr.event"]._find_broken_event(self.company))
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE sms_gdpr_event SET old_value = 'no opt-out' WHERE id = %s", [event.id])
+        self.env.invalidate_all()
+        self.assertEqual(self.env["sms.gdpr.event"]._find_broken_event(self.company), event)
+
+    def test_tampered_export_event_detected(self):
+        entry = self.env.ref("sms_gdpr_b2b.sms_gdpr_processing_prospecting")
+        entry._log_export("xlsx", "register.xlsx")
+        self._partner("After", "06 12 34 56 03")
+        export = self.env["sms.gdpr.event"].search([("event_type", "=", "export"), ("res_id", "=", entry.id)])
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE sms_gdpr_event SET user_id = NULL WHERE id = %s", [export.id])
+        self.env.invalidate_all()
+        self.assertEqual(self.env["sms.gdpr.event"]._find_broken_event(self.company), export)

@@ -20,6 +20,7 @@ class TestCampaignTour(HttpCase):
                 "type": "opportunity",
                 "user_id": admin.id,
                 "mobile": mobile,
+                "function": "Purchasing Manager",
                 "country_id": self.env.ref("base.fr").id,
                 "sms_gdpr_legal_basis": "legitimate_interest",
             })

@@ -4,3 +4,5 @@ from . import sms_gdpr_import_mixin
 from . import sms_gdpr_import_line
 from . import sms_gdpr_list_import
 from . import sms_gdpr_stop_list_import
+from . import base_partner_merge_automatic_wizard
+from . import sms_gdpr_register_export

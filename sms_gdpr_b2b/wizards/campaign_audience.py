@@ -23,6 +23,8 @@ SOURCE_FIELDS = [
     "sms_gdpr_legal_basis",
     "sms_gdpr_consent_date",
     "sms_gdpr_opt_out",
+    "sms_gdpr_number_kind",
+    "sms_gdpr_professional_context",
 ]
 
 
@@ -52,6 +54,8 @@ def candidate_from_row(model, row):
         legal_basis=row["sms_gdpr_legal_basis"] or None,
         has_consent=bool(row["sms_gdpr_consent_date"]),
         opted_out=row["sms_gdpr_opt_out"],
+        number_kind=row["sms_gdpr_number_kind"] or None,
+        professional_context=row["sms_gdpr_professional_context"],
     )
 
 

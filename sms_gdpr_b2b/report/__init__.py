@@ -1,0 +1,1 @@
+from . import sms_gdpr_processing_report
