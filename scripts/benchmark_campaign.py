@@ -36,6 +36,8 @@ def setup(env, count):
         Lead.create([
             {
                 "name": f"{LEAD_PREFIX} {index}",
+                "partner_name": f"Benchmark company {index}",
+                "function": "Purchasing manager",
                 "mobile": f"+336{index:08d}",
                 "country_id": france.id,
                 "sms_gdpr_legal_basis": "legitimate_interest",

@@ -16,6 +16,9 @@ DEFAULT_RELEASE_BATCH_SIZE = 1000
 # Numbers per query when looking numbers up in bulk.
 QUERY_CHUNK_SIZE = 1000
 
+# Exclusion reasons of a lead or contact that mean it may no longer be texted at all.
+BASIS_REASONS = ("no_legal_basis", "consent_missing", "interest_not_professional")
+
 # sms.sms states mirrored on the recipient line.
 SMS_STATE_TO_RECIPIENT_STATE = {
     "outgoing": "released",
@@ -104,11 +107,12 @@ class SmsGdprRecipient(models.Model):
     def _release(self):
         """Re-check the lines and turn the ones still allowed into ``sms.sms`` records.
 
-        A STOP or an opt-out that arrived after confirmation wins, a line that
-        falls outside the sending window is moved to the next allowed instant,
-        and the frequency cap is counted again.
+        A STOP, an opt-out or a legal basis withdrawn after confirmation wins, a
+        line that falls outside the sending window is moved to the next allowed
+        instant, and the frequency cap is counted again.
         """
         lines = self._cancel_suppressed()
+        lines = lines._cancel_without_basis()
         lines = lines._postpone_outside_window()
         lines = lines._cancel_over_frequency_cap()
         if not lines:
@@ -161,6 +165,28 @@ class SmsGdprRecipient(models.Model):
             return "suppressed"
         if self.lead_id.sms_gdpr_opt_out or self.partner_id.sms_gdpr_opt_out:
             return "opted_out"
+        return False
+
+    def _cancel_without_basis(self):
+        """Cancel the lines whose lead or contact lost its legal basis since confirmation; return the others.
+
+        A consent withdrawn or a basis removed after the campaign was confirmed
+        must stop the SMS as surely as an opt-out does.
+        """
+        cancelled = self.browse()
+        for line in self:
+            reason = line._basis_reason()
+            if reason:
+                line.write({"state": "cancelled", "reason": reason})
+                cancelled |= line
+        return self - cancelled
+
+    def _basis_reason(self):
+        """Return the source record's current basis problem, or False."""
+        self.ensure_one()
+        for record in (self.partner_id, self.lead_id):
+            if record and record.sms_gdpr_exclusion_reason in BASIS_REASONS:
+                return record.sms_gdpr_exclusion_reason
         return False
 
     def _postpone_outside_window(self):

@@ -150,6 +150,17 @@ class TestRelease(SmsGdprCase):
             self.recipients._cron_release_due()
         self.assertEqual(line.state, "opted_out")
 
+    def test_basis_withdrawn_after_confirmation_wins(self):
+        campaign = self._confirm_campaign(self.leads)
+        line = campaign.recipient_ids[0]
+        line.lead_id.sms_gdpr_legal_basis = "none"
+        with freeze_time(RELEASE_TIME):
+            released = self.recipients._cron_release_due()
+        self.assertEqual(released, 4)
+        self.assertEqual(line.state, "cancelled")
+        self.assertEqual(line.reason, "no_legal_basis")
+        self.assertFalse(line.sms_id)
+
     def test_outside_window_postponed(self):
         campaign = self._confirm_campaign(self.leads)
         # 12:30 UTC = 13:30 in Paris, the lunch break: due lines move to 14:00.
