@@ -48,6 +48,7 @@ from .list_values import (
     parse_date,
     provider_in_source,
 )
+from .mentions import Finding
 from .phone import NumberInfo, check_country, format_international, normalize_number, split_numbers
 from .tables import Table, TableRow, read_table
 
@@ -72,18 +73,9 @@ _NUMBER_FIELDS = (FIELD_MOBILE, FIELD_PHONE)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-@dataclass(frozen=True)
-class RowReason:
-    """Cause of a row's warning, skip or rejection, with the values to rebuild a translated message."""
-
-    code: str
-    severity: str
-    message: str
-    params: dict = field(default_factory=dict, compare=False, hash=False)
-
-    def as_dict(self) -> dict:
-        """Return the code, severity and message as a JSON-ready dict."""
-        return {"code": self.code, "severity": self.severity, "message": self.message}
+# Cause of a row's warning, skip or rejection. It has the shape of a message finding: a code,
+# a severity, an English message and the params to rebuild a translated one.
+RowReason = Finding
 
 
 def row_reason(code: str, severity: str, message: str, **params) -> RowReason:
