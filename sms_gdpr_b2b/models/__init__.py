@@ -1,4 +1,5 @@
 from . import sms_gdpr_event
+from . import sms_gdpr_event_chain
 from . import sms_gdpr_suppression
 from . import sms_gdpr_compliance_mixin
 from . import res_partner

@@ -1,7 +1,16 @@
+import logging
+
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..compliance.segments import count_segments
+
+_logger = logging.getLogger(__name__)
+
+# Errors raised when another transaction updated the same row first.
+CONCURRENCY_ERRORS = (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected)
 
 CAMPAIGN_STATE = [
     ("scheduled", "Scheduled"),
@@ -122,6 +131,7 @@ class SmsGdprCampaign(models.Model):
             if not lines:
                 break
             sms = lines._release()
+            sms.sms_gdpr_recipient_id._log_released()
             sms.send(auto_commit=False)
             released += len(sms)
         return {
@@ -151,7 +161,13 @@ class SmsGdprCampaign(models.Model):
             raise AccessError(_("Only SMS compliance managers can cancel or release a campaign."))
 
     def _update_state_from_recipients(self):
-        """Move campaigns to Sending once a line is released and to Done once none is scheduled."""
+        """Move campaigns to Sending once a line is released and to Done once none is scheduled.
+
+        Several release workers may reach the same campaign at once. Its state
+        is a summary of its lines, so a worker that loses that race skips the
+        update instead of failing: the lines it released or sent, and the
+        provider's answers, stay committed, and the next run sets the state.
+        """
         active = self.filtered(lambda campaign: campaign.state in ("scheduled", "running"))
         if not active:
             return
@@ -162,9 +178,22 @@ class SmsGdprCampaign(models.Model):
         )
         waiting = {(campaign.id, state) for campaign, state, _count in groups}
         for campaign in active:
-            if (campaign.id, "scheduled") not in waiting and (campaign.id, "released") not in waiting:
-                campaign.state = "done"
-            elif campaign.state == "scheduled" and (
-                (campaign.id, "released") in waiting or campaign.sent_count
-            ):
-                campaign.state = "running"
+            new_state = campaign._state_from_waiting_lines(waiting)
+            if new_state != campaign.state:
+                campaign._write_state_unless_concurrent(new_state)
+
+    def _state_from_waiting_lines(self, waiting):
+        self.ensure_one()
+        if (self.id, "scheduled") not in waiting and (self.id, "released") not in waiting:
+            return "done"
+        if self.state == "scheduled" and ((self.id, "released") in waiting or self.sent_count):
+            return "running"
+        return self.state
+
+    def _write_state_unless_concurrent(self, state):
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self.state = state
+        except CONCURRENCY_ERRORS:
+            _logger.info("SMS campaign %s: state left to a concurrent worker", self.id)

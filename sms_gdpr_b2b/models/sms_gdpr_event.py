@@ -26,10 +26,6 @@ EVENT_TYPES = [
     ("merged", "Records merged"),
 ]
 
-# First key of the PostgreSQL advisory lock taken while a company's chain grows;
-# the second key is the company id. Any constant unused by other locks works.
-AUDIT_CHAIN_LOCK = 730_401
-
 # Fields covered by the hash, in the order they are serialised.
 HASHED_FIELDS = (
     "sequence",
@@ -110,19 +106,8 @@ class SmsGdprEvent(models.Model):
     # ------------------------------------------------------------------
 
     def _chain_vals(self, company_id, vals_list):
-        """Give each new row its sequence and hashes, after the company's last row.
-
-        A transaction-level advisory lock per company serialises writers, so two
-        transactions cannot both chain onto the same last row.
-        """
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [AUDIT_CHAIN_LOCK, company_id])
-        self.flush_model()
-        self.env.cr.execute(
-            "SELECT sequence, hash FROM sms_gdpr_event WHERE company_id = %s ORDER BY sequence DESC LIMIT 1",
-            [company_id],
-        )
-        row = self.env.cr.fetchone()
-        sequence, previous_hash = row if row else (0, GENESIS_HASH)
+        """Give each new row its sequence and hashes, after the company's last row."""
+        head_id, sequence, previous_hash = self._lock_chain_head(company_id)
         for vals in vals_list:
             sequence += 1
             vals["sequence"] = sequence
@@ -130,6 +115,35 @@ class SmsGdprEvent(models.Model):
             vals["previous_hash"] = previous_hash
             vals["hash"] = event_hash(previous_hash, self._hash_content(vals))
             previous_hash = vals["hash"]
+        self.env.cr.execute(
+            "UPDATE sms_gdpr_event_chain SET sequence = %s, hash = %s WHERE id = %s",
+            [sequence, previous_hash, head_id],
+        )
+
+    def _lock_chain_head(self, company_id):
+        """Lock the company's chain head and return its id, last sequence and last hash.
+
+        The head is created on the company's first event, from its last stored
+        event if any.
+        """
+        cr = self.env.cr
+        cr.execute(
+            "SELECT id, sequence, hash FROM sms_gdpr_event_chain WHERE company_id = %s FOR UPDATE", [company_id]
+        )
+        head = cr.fetchone()
+        if head:
+            return head
+        self.flush_model()
+        cr.execute(
+            "SELECT sequence, hash FROM sms_gdpr_event WHERE company_id = %s ORDER BY sequence DESC LIMIT 1",
+            [company_id],
+        )
+        sequence, last_hash = cr.fetchone() or (0, GENESIS_HASH)
+        cr.execute(
+            "INSERT INTO sms_gdpr_event_chain (company_id, sequence, hash) VALUES (%s, %s, %s) RETURNING id",
+            [company_id, sequence, last_hash],
+        )
+        return cr.fetchone()[0], sequence, last_hash
 
     @api.model
     def _hash_content(self, vals):

@@ -1,5 +1,7 @@
 import logging
+import random
 import threading
+import time
 from datetime import timedelta, timezone
 
 from odoo import _, api, fields, models
@@ -7,11 +9,15 @@ from odoo.tools import split_every
 
 from ..compliance.window import first_allowed_instant, is_allowed_instant
 from . import selections
+from .sms_gdpr_campaign import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
 
 # Lines a release batch locks and sends together; the cron commits after each.
 DEFAULT_RELEASE_BATCH_SIZE = 1000
+
+# How many batches in a row a worker retries after losing a race to another worker.
+MAX_CONFLICTS = 8
 
 # Numbers per query when looking numbers up in bulk.
 QUERY_CHUNK_SIZE = 1000
@@ -62,24 +68,43 @@ class SmsGdprRecipient(models.Model):
 
     @api.model
     def _cron_release_due(self, batch_size=None, max_batches=None):
-        """Release every due scheduled line, one committed batch at a time."""
+        """Release every due scheduled line, one committed batch at a time.
+
+        When several workers run at once, a batch that loses a race (a line
+        another worker released after this transaction's snapshot, or a
+        campaign row) is rolled back and taken again after a short random wait,
+        at most MAX_CONFLICTS times in a row; its lines stay scheduled meanwhile.
+        """
         batch_size = batch_size or self._release_batch_size()
         auto_commit = not getattr(threading.current_thread(), "testing", False)
-        released = batches = 0
+        released = batches = conflicts = 0
         while max_batches is None or batches < max_batches:
-            lines = self._lock_due_batch(batch_size)
-            if not lines:
-                break
-            sms = lines._release()
+            try:
+                lines = self._lock_due_batch(batch_size)
+                if not lines:
+                    break
+                sms = lines._release()
+                if auto_commit:
+                    self.env.cr.commit()
+                sms.sms_gdpr_recipient_id._log_released(separate_transaction=auto_commit)
+            except CONCURRENCY_ERRORS:
+                if not auto_commit or conflicts >= MAX_CONFLICTS:
+                    raise
+                self.env.cr.rollback()
+                conflicts += 1
+                _logger.info("SMS campaign release: batch rolled back after a concurrent update, retrying (%d/%d)",
+                             conflicts, MAX_CONFLICTS)
+                time.sleep(random.uniform(0.05, 0.05 * 2 ** conflicts))
+                continue
+            conflicts = 0
             released += len(sms)
             batches += 1
-            if auto_commit:
-                self.env.cr.commit()
             sms.send(auto_commit=auto_commit)
             if auto_commit:
                 self.env.cr.commit()
         if batches:
             _logger.info("SMS campaign release: %d SMS released in %d batches", released, batches)
+            self.env["sms.gdpr.campaign"].search([("state", "in", ("scheduled", "running"))])._update_state_from_recipients()
         return released
 
     @api.model
@@ -128,9 +153,31 @@ class SmsGdprRecipient(models.Model):
                 "provider_status": message.state,
             })
         lines.campaign_id._update_state_from_recipients()
-        for campaign, campaign_lines in lines.grouped("campaign_id").items():
-            self.env["sms.gdpr.event"]._log("campaign_released", campaign, details={"released": len(campaign_lines)})
         return sms
+
+    def _log_released(self, separate_transaction=False):
+        """Write one audit event per campaign for these released lines.
+
+        With ``separate_transaction``, the events go through a new READ COMMITTED
+        transaction after the release was committed. Release workers running at
+        once then wait their turn on the audit chain head instead of failing on
+        it, which REPEATABLE READ would make them do.
+        """
+        counts = {campaign.id: len(lines) for campaign, lines in self.grouped("campaign_id").items()}
+        if not counts:
+            return
+        if not separate_transaction:
+            self._write_release_events(self.env, counts)
+            return
+        with self.env.registry.cursor() as cr:
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            self._write_release_events(self.env(cr=cr), counts)
+
+    @api.model
+    def _write_release_events(self, env, counts):
+        for campaign_id, count in counts.items():
+            campaign = env["sms.gdpr.campaign"].browse(campaign_id)
+            env["sms.gdpr.event"]._log("campaign_released", campaign, details={"released": count})
 
     def _prepare_sms_vals(self):
         self.ensure_one()
@@ -190,20 +237,25 @@ class SmsGdprRecipient(models.Model):
         return False
 
     def _postpone_outside_window(self):
-        """Move lines that are due outside their sending window and return the others."""
-        now = fields.Datetime.now()
+        """Move lines that are due outside their sending window and return the others.
+
+        Lines sharing a company, time zone, region and postal code share the
+        answer, so it is computed once per group.
+        """
+        at = fields.Datetime.now().replace(tzinfo=timezone.utc)
         postponed = self.browse()
-        for line in self:
-            rules = line.company_id._sms_gdpr_sending_rules()
-            at = now.replace(tzinfo=timezone.utc)
-            if is_allowed_instant(at, line.time_zone, line.region, line.postal_code, rules):
+        for (company, time_zone, region, postal_code), lines in self.grouped(
+            lambda line: (line.company_id, line.time_zone, line.region, line.postal_code or None)
+        ).items():
+            rules = company._sms_gdpr_sending_rules()
+            if is_allowed_instant(at, time_zone, region, postal_code, rules):
                 continue
-            next_local = first_allowed_instant(at, line.time_zone, line.region, line.postal_code, rules)
-            line.write({
+            next_local = first_allowed_instant(at, time_zone, region, postal_code, rules)
+            lines.write({
                 "planned_utc": next_local.astimezone(timezone.utc).replace(tzinfo=None),
                 "planned_local": next_local.isoformat(),
             })
-            postponed |= line
+            postponed |= lines
         return self - postponed
 
     def _cancel_over_frequency_cap(self):

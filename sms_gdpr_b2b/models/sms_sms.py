@@ -29,8 +29,9 @@ class SmsSms(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if "state" in vals:
-            for message in self.filtered("sms_gdpr_recipient_id"):
-                message.sms_gdpr_recipient_id.sudo()._sync_from_sms(message.state, message.failure_type)
+            linked = self.filtered("sms_gdpr_recipient_id")
+            for (state, failure_type), messages in linked.grouped(lambda sms: (sms.state, sms.failure_type)).items():
+                messages.sms_gdpr_recipient_id.sudo()._sync_from_sms(state, failure_type)
         return result
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
