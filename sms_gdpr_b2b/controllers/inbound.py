@@ -25,6 +25,7 @@ _logger = logging.getLogger(__name__)
 
 TOKEN_HEADER = "X-Sms-Gdpr-Token"
 TWILIO_SIGNATURE_HEADER = "X-Twilio-Signature"
+SMSFACTOR_SIGNATURE_HEADER = "X-SMSFactor-Signature"
 # Werkzeug rejects bodies above this size with a 413 before this code runs, so they are not kept.
 # Bodies between MAX_BODY_BYTES and this size also get a 413, and their start is kept.
 HARD_MAX_BODY_BYTES = 1024 * 1024
@@ -108,7 +109,10 @@ class SmsGdprInboundController(http.Controller):
                 httprequest.headers.get(TWILIO_SIGNATURE_HEADER),
             )
         if provider == PROVIDER_SMSFACTOR:
-            received = httprequest.args.get("token")
+            # SMSFactor sends the webhook's secret signature in this header when one is set
+            # (https://dev.smsfactor.com/en/api/sms/webhook/update-webhook); the query token
+            # serves accounts that set none.
+            received = httprequest.headers.get(SMSFACTOR_SIGNATURE_HEADER) or httprequest.args.get("token")
         else:
             received = httprequest.headers.get(TOKEN_HEADER) or self._bearer_token()
         return secrets_match(company.sms_gdpr_webhook_token, received)

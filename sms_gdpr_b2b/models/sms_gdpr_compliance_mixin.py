@@ -35,6 +35,9 @@ FIELD_AUDIT_EVENTS = {
     "sms_gdpr_interest_justification": "provenance_changed",
 }
 AUDITED_FIELDS |= set(FIELD_AUDIT_EVENTS)
+
+# Old value logged for proof and provenance fields cleared by an erasure, instead of the erased text.
+ERASED_VALUE = "(erased)"
 EMPTY_AUDIT_STATE |= dict.fromkeys(FIELD_AUDIT_EVENTS, False)
 
 
@@ -502,7 +505,9 @@ class SmsGdprComplianceMixin(models.AbstractModel):
         }
         if context_details:
             details["context"] = context_details
-        if len(changes) == 1:
+        if self.env.su and self.env.context.get("sms_gdpr_erasure"):
+            old_value, new_value = ERASED_VALUE, False
+        elif len(changes) == 1:
             old_value, new_value = changes[0][1], changes[0][2]
         else:
             old_value = json.dumps({fname: old for fname, old, _new in changes}, ensure_ascii=False, default=str)

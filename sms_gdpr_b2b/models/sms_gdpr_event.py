@@ -97,9 +97,8 @@ class SmsGdprEvent(models.Model):
         raise UserError(_("Audit events cannot be changed. They are the proof of what happened."))
 
     def unlink(self):
-        if not self.env.context.get("sms_gdpr_retention_purge"):
-            raise UserError(_("Audit events cannot be deleted. Only the retention job removes expired events."))
-        return super().unlink()
+        # TODO: no retention job purges expired events yet, so none is ever deleted.
+        raise UserError(_("Audit events cannot be deleted. They are the proof of what happened."))
 
     # ------------------------------------------------------------------
     # Chain
@@ -170,10 +169,28 @@ class SmsGdprEvent(models.Model):
             return gaps[0] if gaps else self.browse()
         return events[index]
 
+    @api.model
+    def _missing_tail(self, company):
+        """Return how many events were removed from the end of the company's chain.
+
+        The chain head keeps the sequence and hash of the last event appended, so
+        deleting the newest events, which leaves the remaining links intact, still
+        shows. It returns -1 when the last event's hash differs from the head's.
+        """
+        self.env.cr.execute("SELECT sequence, hash FROM sms_gdpr_event_chain WHERE company_id = %s", [company.id])
+        head = self.env.cr.fetchone()
+        if not head:
+            return 0
+        last = self.sudo().search([("company_id", "=", company.id)], order="sequence desc", limit=1)
+        if (last.sequence or 0) < head[0]:
+            return head[0] - (last.sequence or 0)
+        return 0 if (last.hash or head[1]) == head[1] else -1
+
     def action_verify_chain(self):
         """Check the audit chain of the current company and report the first broken event."""
         company = self.env.company
         broken = self._find_broken_event(company)
+        missing = 0 if broken else self._missing_tail(company)
         if broken:
             message = _(
                 "The audit chain of %(company)s is broken at event #%(sequence)s (%(event)s of %(date)s): "
@@ -185,6 +202,14 @@ class SmsGdprEvent(models.Model):
                 date=broken.date,
             )
             notification_type = "danger"
+        elif missing:
+            message = _(
+                "The audit chain of %(company)s lost its newest events: the last event recorded does not "
+                "match the chain head. Events were deleted or replaced outside the application. Keep a copy "
+                "of the database and inform your DPO.",
+                company=company.name,
+            )
+            notification_type = "danger"
         else:
             count = self.sudo().search_count([("company_id", "=", company.id)])
             message = _("The audit chain of %(company)s is intact: %(count)s events checked.",
@@ -194,7 +219,7 @@ class SmsGdprEvent(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"type": notification_type, "message": message, "sticky": bool(broken)},
+            "params": {"type": notification_type, "message": message, "sticky": notification_type == "danger"},
         }
 
     # ------------------------------------------------------------------

@@ -21,6 +21,14 @@ PERSON_FIELDS = [
     "sms_gdpr_collection_date",
     "sms_gdpr_consent_date",
     "sms_gdpr_consent_proof",
+    "sms_gdpr_consent_wording",
+    "sms_gdpr_consent_channel",
+    "sms_gdpr_consent_proof_url",
+    "sms_gdpr_consent_proof_ip",
+    "sms_gdpr_consent_attachment_ids",
+    "sms_gdpr_number_kind",
+    "sms_gdpr_list_provider_id",
+    "sms_gdpr_interest_justification",
     "sms_gdpr_opt_out",
     "sms_gdpr_opt_out_date",
     "sms_gdpr_opt_out_channel",
@@ -31,6 +39,11 @@ CONSENT_FIELDS = [
     "sms_gdpr_legal_basis",
     "sms_gdpr_consent_date",
     "sms_gdpr_consent_proof",
+    "sms_gdpr_consent_wording",
+    "sms_gdpr_consent_channel",
+    "sms_gdpr_consent_proof_url",
+    "sms_gdpr_consent_proof_ip",
+    "sms_gdpr_interest_justification",
     "sms_gdpr_opt_out",
     "sms_gdpr_opt_out_date",
     "sms_gdpr_opt_out_channel",
@@ -40,17 +53,23 @@ CAMPAIGN_FIELDS = ["name", "processing_id", "body", "create_date", "state"]
 INBOUND_FIELDS = ["received_date", "number", "body", "provider", "intent", "state"]
 EVENT_FIELDS = ["date", "event_type", "res_model", "res_id", "record_name", "old_value", "new_value", "details"]
 
+# Consent proof cleared from contacts and leads on erasure: it describes the person.
+PROOF_ERASED_VALUES = {
+    "sms_gdpr_consent_proof": False, "sms_gdpr_consent_wording": False, "sms_gdpr_consent_proof_url": False,
+    "sms_gdpr_consent_proof_ip": False, "sms_gdpr_consent_attachment_ids": [(5, 0, 0)],
+    "sms_gdpr_interest_justification": False, "sms_gdpr_data_source_detail": False,
+}
+
 # Values written over a contact's or lead's personal data on erasure.
 PARTNER_ERASED_VALUES = {
     "email": False, "phone": False, "mobile": False, "street": False, "street2": False, "zip": False,
     "city": False, "function": False, "website": False, "comment": False, "vat": False, "ref": False,
-    "sms_gdpr_consent_proof": False, "sms_gdpr_data_source_detail": False, "active": False,
+    **PROOF_ERASED_VALUES, "active": False,
 }
 LEAD_ERASED_VALUES = {
     "contact_name": False, "partner_name": False, "email_from": False, "phone": False, "mobile": False,
     "street": False, "street2": False, "zip": False, "city": False, "function": False, "website": False,
-    "description": False, "sms_gdpr_consent_proof": False, "sms_gdpr_data_source_detail": False,
-    "active": False,
+    "description": False, **PROOF_ERASED_VALUES, "active": False,
 }
 
 
@@ -183,6 +202,9 @@ class SmsGdprPersonData(models.AbstractModel):
         """
         self._check_erasable(partners)
         placeholder = self.env._("Erased person")
+        # The audit events of these writes must not copy the erased proof into the log.
+        partners = partners.sudo().with_context(sms_gdpr_erasure=True)
+        leads = leads.sudo().with_context(sms_gdpr_erasure=True)
         for partner in partners:
             partner.write({**PARTNER_ERASED_VALUES, "name": f"{placeholder} #{partner.id}"})
         for lead in leads:
@@ -210,7 +232,7 @@ class SmsGdprPersonData(models.AbstractModel):
         blacklist.message_ids.unlink()
         blacklist.unlink()
         # NOTE: audit events are append-only and hash-chained, so the events of erased records keep
-        # the record name they were logged with. They hold no phone number.
+        # the record name and the old values they were logged with.
         return {
             "contacts": len(partners),
             "leads": len(leads),

@@ -73,6 +73,20 @@ class TestAuditEvents(SmsGdprCase):
         self.env.invalidate_all()
         self.assertTrue(self.env["sms.gdpr.event"]._find_broken_event(self.company))
 
+    def test_deleted_newest_rows_detected(self):
+        self._partner("A", "06 12 34 56 01", sms_gdpr_opt_out=True)
+        self._partner("B", "06 12 34 56 02", sms_gdpr_opt_out=True)
+        Event = self.env["sms.gdpr.event"]
+        self.assertEqual(Event._missing_tail(self.company), 0)
+        newest = Event.search([("company_id", "=", self.company.id)], order="sequence desc", limit=1)
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM sms_gdpr_event WHERE id = %s", [newest.id])
+        self.env.invalidate_all()
+        self.assertFalse(Event._find_broken_event(self.company), "the links left are intact")
+        self.assertEqual(Event._missing_tail(self.company), 1)
+        result = Event.action_verify_chain()
+        self.assertEqual(result["params"]["type"], "danger")
+
     def test_campaign_steps_logged(self):
         leads = self._lead("Claire", "06 12 34 56 01")
         campaign = self._confirm_campaign(leads)

@@ -191,6 +191,14 @@ class TestInboundWebhook(HttpCase, SmsGdprCase):
         self.assertEqual(str(inbound.received_date), "2026-03-26 09:05:00")
         self.assertTrue(self.stopper.sms_gdpr_opt_out)
 
+    def test_smsfactor_signature_header(self):
+        payload = {"date": "2026-03-26T10:05:00+01:00", "message": "STOP", "from": "33612345640",
+                   "last_message_id": "sig-1"}
+        headers = {"Content-Type": "application/json", "X-SMSFactor-Signature": WEBHOOK_TOKEN}
+        response = self.url_open(self._url("smsfactor"), data=json.dumps(payload), headers=headers)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertTrue(self.stopper.sms_gdpr_opt_out)
+
     def test_smsfactor_without_token(self):
         payload = {"date": "2026-03-26T10:05:00+01:00", "message": "Stop", "from": "33612345640"}
         with mute_logger("odoo.addons.sms_gdpr_b2b.controllers.inbound"):

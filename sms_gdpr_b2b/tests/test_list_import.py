@@ -106,7 +106,8 @@ class TestListImport(SmsGdprCase):
         self.assertEqual(reunion.country_id.code, "RE")
         belgian = self._line(wizard, 6).lead_id
         self.assertEqual((belgian.sms_gdpr_e164, belgian.country_id.code), ("+32470123456", "BE"))
-        self.assertIn("Exemple Data", belgian.sms_gdpr_data_source_detail)
+        self.assertEqual(belgian.sms_gdpr_list_provider_id.name, "Exemple Data")
+        self.assertTrue(belgian.sms_gdpr_list_provider_id.is_company)
         self.assertEqual(self._line(wizard, 7).lead_id.sms_gdpr_e164, "+41791234567")
 
         two_numbers = self._line(wizard, 11).lead_id
@@ -129,7 +130,8 @@ class TestListImport(SmsGdprCase):
         self.assertEqual(impossible_date.sms_gdpr_e164, "+33612345611")
         defaulted = self._line(wizard, 17).lead_id
         self.assertEqual(defaulted.sms_gdpr_data_source, "rented_list")
-        self.assertIn("Exemple Data", defaulted.sms_gdpr_data_source_detail)
+        self.assertEqual(defaulted.sms_gdpr_list_provider_id, belgian.sms_gdpr_list_provider_id,
+                         "every row of one provider links to the same contact")
 
         assumed = self._line(wizard, 20).lead_id
         self.assertEqual(assumed.sms_gdpr_e164, "+596696123456")

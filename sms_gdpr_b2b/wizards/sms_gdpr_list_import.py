@@ -263,17 +263,15 @@ class SmsGdprListImport(models.TransientModel):
         return vals
 
     def _set_provider(self, vals, provider):
-        """Put the list provider in its own field when the compliance fields have one, else in the source detail."""
-        provider_field = self.env["crm.lead"]._fields.get("sms_gdpr_list_provider")
-        if provider_field is not None and provider_field.type == "char":
-            vals["sms_gdpr_list_provider"] = provider or False
-            return
-        # TODO: a dedicated list provider field may exist once the consent fields are merged; this keeps it in the detail.
-        detail = vals["sms_gdpr_data_source_detail"] or ""
-        if provider and provider not in detail:
-            vals["sms_gdpr_data_source_detail"] = self.env._(
-                "%(detail)s (list provider: %(provider)s)", detail=detail, provider=provider
-            ) if detail else self.env._("List provider: %(provider)s", provider=provider)
+        """Link the lead to its list provider, a company contact found by name or created."""
+        if provider:
+            vals["sms_gdpr_list_provider_id"] = self._provider_partner(provider).id
+
+    def _provider_partner(self, name):
+        """Return the company contact named ``name`` (any case), creating it the first time."""
+        Partner = self.env["res.partner"]
+        provider = Partner.search([("name", "=ilike", name), ("is_company", "=", True)], limit=1)
+        return provider or Partner.create({"name": name, "is_company": True})
 
     def _lead_description(self, row):
         """Return the lead's notes: where it was imported from, extra numbers and the columns not imported."""
