@@ -105,3 +105,10 @@ def test_flagged_candidate_excluded_and_counted():
     assert decisions[0].reasons == ("interest_not_professional",)
     assert decisions[1].included
     assert count_reasons(decisions) == {"interest_not_professional": 1}
+
+
+def test_other_company_record_excluded_first():
+    candidate = Candidate(1, "+33612345678", None, "Europe/Paris", "none", False, False, other_company=True)
+    decision = decide_audience([candidate])[0]
+    assert decision.reason == "other_company"
+    assert "no_legal_basis" in decision.reasons

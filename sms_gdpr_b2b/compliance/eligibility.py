@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EXCLUSION_REASONS = (
+    "other_company",
     "no_number",
     "invalid_number",
     "not_mobile",
@@ -48,6 +49,7 @@ class Candidate:
     opted_out: bool
     number_kind: str | None = None
     professional_context: bool = True
+    other_company: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ def decide_audience(
         reasons = _candidate_reasons(candidate, blacklisted, opted_out_numbers, recent_sends, frequency_cap)
         if candidate.e164 in suppressed:
             reasons.insert(0, "suppressed")
+        if candidate.other_company:
+            reasons.insert(0, "other_company")
         if not reasons and candidate.e164 in taken_numbers:
             reasons = ["duplicate"]
         if not reasons:

@@ -4,7 +4,8 @@ from datetime import time
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..compliance.mentions import check_sender_id
+from ..compliance.consent import is_web_url
+from ..compliance.mentions import check_sender_id, check_short_code
 from ..compliance.window import RuleError, SendingRules
 from .sms_gdpr_messages import finding_message, rule_error_message
 
@@ -15,6 +16,19 @@ def float_to_time(value):
     if minutes >= 24 * 60:
         return time.max.replace(second=0, microsecond=0)
     return time(minutes // 60, minutes % 60)
+
+
+# A rights request is due one month after receipt: a reminder earlier than that is meaningless.
+MAX_REMINDER_DAYS = 30
+
+WINDOW_HOUR_FIELDS = (
+    "sms_gdpr_weekday_morning_start",
+    "sms_gdpr_weekday_morning_end",
+    "sms_gdpr_weekday_afternoon_start",
+    "sms_gdpr_weekday_afternoon_end",
+    "sms_gdpr_saturday_start",
+    "sms_gdpr_saturday_end",
+)
 
 
 class ResCompany(models.Model):
@@ -106,6 +120,37 @@ class ResCompany(models.Model):
         "Empty alerts the request's responsible only.",
     )
 
+    @api.constrains("sms_gdpr_short_code")
+    def _check_sms_gdpr_short_code(self):
+        for company in self.filtered("sms_gdpr_short_code"):
+            findings = check_short_code(company.sms_gdpr_short_code)
+            if findings:
+                raise ValidationError(finding_message(self.env, findings[0]))
+
+    @api.constrains("sms_gdpr_opt_out_url", "sms_gdpr_privacy_url")
+    def _check_sms_gdpr_links(self):
+        for company in self:
+            for fname in ("sms_gdpr_opt_out_url", "sms_gdpr_privacy_url"):
+                url = company[fname]
+                if url and not is_web_url(url):
+                    raise ValidationError(_(
+                        "%(field)s “%(url)s” is not a web address. Enter the full address starting with "
+                        "https:// or http://, e.g. https://example.fr/stop.",
+                        field=company._fields[fname]._description_string(self.env),
+                        url=url,
+                    ))
+
+    @api.constrains("sms_gdpr_rights_reminder_days")
+    def _check_sms_gdpr_rights_reminder_days(self):
+        for company in self:
+            if not 0 <= company.sms_gdpr_rights_reminder_days <= MAX_REMINDER_DAYS:
+                raise ValidationError(_(
+                    "The rights request reminder (%(days)s days) must be between 0 and %(max)s days "
+                    "before the deadline.",
+                    days=company.sms_gdpr_rights_reminder_days,
+                    max=MAX_REMINDER_DAYS,
+                ))
+
     @api.constrains("sms_gdpr_sender_id")
     def _check_sms_gdpr_sender_id(self):
         for company in self.filtered("sms_gdpr_sender_id"):
@@ -124,6 +169,7 @@ class ResCompany(models.Model):
     )
     def _check_sms_gdpr_sending_window(self):
         for company in self:
+            company._check_sms_gdpr_window_hours()
             try:
                 company._sms_gdpr_sending_rules().validate()
             except RuleError as error:
@@ -138,6 +184,17 @@ class ResCompany(models.Model):
                     "(%(days)s days) at least 1 day.",
                     cap=company.sms_gdpr_frequency_cap,
                     days=company.sms_gdpr_frequency_days,
+                ))
+
+    def _check_sms_gdpr_window_hours(self):
+        """Raise when a sending-window hour is not a time of day, before it is turned into one."""
+        self.ensure_one()
+        for fname in WINDOW_HOUR_FIELDS:
+            if not 0 <= self[fname] <= 24:
+                raise ValidationError(_(
+                    "%(field)s (%(value)s) is not an hour of the day. Enter a time between 00:00 and 24:00.",
+                    field=self._fields[fname]._description_string(self.env),
+                    value=self[fname],
                 ))
 
     def _sms_gdpr_sending_rules(self):

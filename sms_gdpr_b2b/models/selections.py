@@ -55,6 +55,7 @@ NUMBER_TYPE = [
 ]
 
 EXCLUSION_REASON = [
+    ("other_company", "Record of another company"),
     ("no_number", "No phone number"),
     ("invalid_number", "Invalid phone number"),
     ("not_mobile", "Not a mobile number"),

@@ -12,6 +12,12 @@ _logger = logging.getLogger(__name__)
 # Errors raised when another transaction updated the same row first.
 CONCURRENCY_ERRORS = (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected)
 
+# Fields that make the campaign what was checked and confirmed: only the application changes them.
+PROTECTED_FIELDS = {
+    "company_id", "processing_id", "sender_id", "body", "full_body", "state",
+    "date_confirmed", "date_start", "recipient_ids",
+}
+
 CAMPAIGN_STATE = [
     ("scheduled", "Scheduled"),
     ("running", "Sending"),
@@ -97,6 +103,27 @@ class SmsGdprCampaign(models.Model):
             campaign.failed_count = by_state.get("failed", 0)
 
     # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(_("Campaigns are created by the SMS campaign wizard, which checks them first."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        protected = PROTECTED_FIELDS.intersection(vals)
+        if protected and not self.env.su:
+            raise AccessError(_(
+                "The text, sender, register entry, schedule and status of a confirmed campaign cannot be "
+                "changed (%(fields)s): they are what was checked and sent. Cancel the campaign and run "
+                "the wizard again.",
+                fields=", ".join(sorted(protected)),
+            ))
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
@@ -110,11 +137,11 @@ class SmsGdprCampaign(models.Model):
                     name=campaign.name,
                     state=dict(self._fields["state"]._description_selection(self.env))[campaign.state],
                 ))
-        pending = self.env["sms.gdpr.recipient"].search(
+        pending = self.env["sms.gdpr.recipient"].sudo().search(
             [("campaign_id", "in", self.ids), ("state", "=", "scheduled")]
         )
         pending.write({"state": "cancelled"})
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
         for campaign in self:
             count = len(pending.filtered(lambda line: line.campaign_id == campaign))
             campaign.message_post(body=_("Campaign cancelled: %(count)s scheduled SMS will not be sent.", count=count))
@@ -124,7 +151,14 @@ class SmsGdprCampaign(models.Model):
     def action_release_due(self):
         """Release the campaign's due lines now instead of waiting for the cron."""
         self._check_manager()
-        recipients = self.env["sms.gdpr.recipient"]
+        closed = self.filtered(lambda campaign: campaign.state not in ("scheduled", "running"))
+        if closed:
+            raise UserError(_(
+                "The campaign “%(name)s” is %(state)s: it has no SMS left to release.",
+                name=closed[0].name,
+                state=dict(self._fields["state"]._description_selection(self.env))[closed[0].state],
+            ))
+        recipients = self.env["sms.gdpr.recipient"].sudo()
         released = 0
         while True:
             lines = recipients._lock_due_batch(recipients._release_batch_size(), [("campaign_id", "in", self.ids)])
@@ -168,7 +202,7 @@ class SmsGdprCampaign(models.Model):
         update instead of failing: the lines it released or sent, and the
         provider's answers, stay committed, and the next run sets the state.
         """
-        active = self.filtered(lambda campaign: campaign.state in ("scheduled", "running"))
+        active = self.sudo().filtered(lambda campaign: campaign.state in ("scheduled", "running"))
         if not active:
             return
         groups = self.env["sms.gdpr.recipient"]._read_group(

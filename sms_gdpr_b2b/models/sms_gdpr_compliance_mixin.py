@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -12,6 +13,9 @@ from . import selections
 # Country used when neither the contact, the company setting nor the company
 # address gives one: the addon is built for French agencies.
 FALLBACK_COUNTRY_CODE = "FR"
+
+# Clock difference allowed between a browser or provider and the server for "not in the future".
+FUTURE_TOLERANCE = timedelta(minutes=5)
 
 # Numbers per blacklist query.
 BLACKLIST_CHUNK_SIZE = 10000
@@ -202,11 +206,26 @@ class SmsGdprComplianceMixin(models.AbstractModel):
         search="_search_sms_gdpr_blacklisted",
         compute_sudo=True,
     )
+    sms_gdpr_number_fingerprint = fields.Char(
+        string="Number Fingerprint",
+        compute="_compute_sms_gdpr_number_fingerprint",
+        store=True,
+        index="btree_not_null",
+        help="Keyed fingerprint of the normalised mobile, matched against the opposition list.",
+    )
+    sms_gdpr_suppressed = fields.Boolean(
+        string="On the Opposition List",
+        compute="_compute_sms_gdpr_suppressed",
+        search="_search_sms_gdpr_suppressed",
+        compute_sudo=True,
+        help="The number belonged to a person who objected and whose data was erased.",
+    )
     sms_gdpr_eligible = fields.Boolean(
         string="SMS Eligible",
         compute="_compute_sms_gdpr_eligible",
         search="_search_sms_gdpr_eligible",
-        help="A prospecting SMS may be sent: valid mobile, legal basis, no opt-out, not blacklisted.",
+        help="A prospecting SMS may be sent: valid mobile, legal basis, no opt-out, not blacklisted, "
+        "not on the opposition list.",
     )
 
     @api.depends(lambda self: self._sms_gdpr_number_triggers())
@@ -264,10 +283,27 @@ class SmsGdprComplianceMixin(models.AbstractModel):
         for record in self:
             record.sms_gdpr_blacklisted = record.sms_gdpr_e164 in blacklisted
 
-    @api.depends("sms_gdpr_exclusion_reason", "sms_gdpr_blacklisted")
+    @api.depends("sms_gdpr_e164")
+    def _compute_sms_gdpr_number_fingerprint(self):
+        fingerprints = self.env["sms.gdpr.suppression"]._fingerprints(self.mapped("sms_gdpr_e164"))
+        for record in self:
+            record.sms_gdpr_number_fingerprint = fingerprints.get(record.sms_gdpr_e164, False)
+
+    @api.depends("sms_gdpr_number_fingerprint")
+    def _compute_sms_gdpr_suppressed(self):
+        fingerprints = [fingerprint for fingerprint in self.mapped("sms_gdpr_number_fingerprint") if fingerprint]
+        found = set(self.env["sms.gdpr.suppression"].sudo().search(
+            [("fingerprint", "in", fingerprints)]
+        ).mapped("fingerprint")) if fingerprints else set()
+        for record in self:
+            record.sms_gdpr_suppressed = record.sms_gdpr_number_fingerprint in found
+
+    @api.depends("sms_gdpr_exclusion_reason", "sms_gdpr_blacklisted", "sms_gdpr_suppressed")
     def _compute_sms_gdpr_eligible(self):
         for record in self:
-            record.sms_gdpr_eligible = not record.sms_gdpr_exclusion_reason and not record.sms_gdpr_blacklisted
+            record.sms_gdpr_eligible = not (
+                record.sms_gdpr_exclusion_reason or record.sms_gdpr_blacklisted or record.sms_gdpr_suppressed
+            )
 
     def _search_sms_gdpr_blacklisted(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -277,12 +313,24 @@ class SmsGdprComplianceMixin(models.AbstractModel):
         wants_blacklisted = (operator == "=") == value
         return in_blacklist if wants_blacklisted else ["!", *in_blacklist]
 
+    def _search_sms_gdpr_suppressed(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("The “On the Opposition List” filter only supports “is set” and “is not set”."))
+        suppression_query = self.env["sms.gdpr.suppression"].sudo()._search([])
+        on_list = [("sms_gdpr_number_fingerprint", "in", suppression_query.subselect("fingerprint"))]
+        wants_suppressed = (operator == "=") == value
+        return on_list if wants_suppressed else ["!", *on_list]
+
     def _search_sms_gdpr_eligible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("The “SMS Eligible” filter only supports “is set” and “is not set”."))
-        eligible = [("sms_gdpr_exclusion_reason", "=", False), ("sms_gdpr_blacklisted", "=", False)]
+        eligible = [
+            ("sms_gdpr_exclusion_reason", "=", False),
+            ("sms_gdpr_blacklisted", "=", False),
+            ("sms_gdpr_suppressed", "=", False),
+        ]
         wants_eligible = (operator == "=") == value
-        return eligible if wants_eligible else ["!", "&", *eligible]
+        return eligible if wants_eligible else ["!", "&", "&", *eligible]
 
     @api.constrains("sms_gdpr_consent_proof_ip")
     def _check_sms_gdpr_consent_proof_ip(self):
@@ -296,6 +344,19 @@ class SmsGdprComplianceMixin(models.AbstractModel):
                     ip=record.sms_gdpr_consent_proof_ip,
                     name=record.display_name,
                 )) from error
+
+    @api.constrains("sms_gdpr_consent_date", "sms_gdpr_opt_out_date")
+    def _check_sms_gdpr_dates_not_future(self):
+        limit = fields.Datetime.now() + FUTURE_TOLERANCE
+        for record in self:
+            for fname in ("sms_gdpr_consent_date", "sms_gdpr_opt_out_date"):
+                if record[fname] and record[fname] > limit:
+                    raise ValidationError(_(
+                        "%(field)s of “%(name)s” is in the future (%(date)s). Enter the date it happened.",
+                        field=record._fields[fname]._description_string(self.env),
+                        name=record.display_name,
+                        date=record[fname],
+                    ))
 
     @api.constrains("sms_gdpr_consent_proof_url")
     def _check_sms_gdpr_consent_proof_url(self):
@@ -326,6 +387,7 @@ class SmsGdprComplianceMixin(models.AbstractModel):
 
     def write(self, vals):
         lifted = self.browse()
+        self._sms_gdpr_check_opt_out_date_vals(vals)
         if vals.get("sms_gdpr_opt_out"):
             self._sms_gdpr_complete_opt_out_vals(vals)
         elif "sms_gdpr_opt_out" in vals:
@@ -425,11 +487,11 @@ class SmsGdprComplianceMixin(models.AbstractModel):
         vals.setdefault("sms_gdpr_opt_out_channel", "manual")
 
     def _sms_gdpr_check_opt_out_lift(self, vals):
-        """Raise unless each record records a consent given after its opt-out."""
+        """Raise unless each record records a proven consent given after its opt-out, and not in the future."""
+        now = fields.Datetime.now()
         for record in self:
-            consent_date = vals.get("sms_gdpr_consent_date") or record.sms_gdpr_consent_date
+            consent_date = fields.Datetime.to_datetime(vals.get("sms_gdpr_consent_date") or record.sms_gdpr_consent_date)
             legal_basis = vals.get("sms_gdpr_legal_basis") or record.sms_gdpr_legal_basis
-            consent_date = fields.Datetime.to_datetime(consent_date)
             opted_out_at = record.sms_gdpr_opt_out_date
             if legal_basis != "consent" or not consent_date or (opted_out_at and consent_date <= opted_out_at):
                 raise UserError(_(
@@ -439,6 +501,41 @@ class SmsGdprComplianceMixin(models.AbstractModel):
                     name=record.display_name,
                     opt_out_date=opted_out_at or _("date unknown"),
                 ))
+            if consent_date > now:
+                raise UserError(_(
+                    "The consent date of “%(name)s” (%(date)s) is in the future. Record the date the "
+                    "person actually agreed, then untick the opt-out.",
+                    name=record.display_name,
+                    date=consent_date,
+                ))
+            if not record._sms_gdpr_has_consent_proof(vals):
+                raise UserError(_(
+                    "The opt-out of “%(name)s” cannot be lifted without proof of the new consent. Fill in "
+                    "the consent proof, its link or a proof file, then untick the opt-out.",
+                    name=record.display_name,
+                ))
+
+    def _sms_gdpr_has_consent_proof(self, vals):
+        """Return whether the record has, or ``vals`` gives it, a consent proof text, link or file."""
+        self.ensure_one()
+        if vals.get("sms_gdpr_consent_proof") or vals.get("sms_gdpr_consent_proof_url"):
+            return True
+        if vals.get("sms_gdpr_consent_attachment_ids"):
+            return True
+        return bool(
+            self.sms_gdpr_consent_proof or self.sms_gdpr_consent_proof_url or self.sms_gdpr_consent_attachment_ids
+        )
+
+    def _sms_gdpr_check_opt_out_date_vals(self, vals):
+        """Raise when the opt-out date or channel is changed other than by recording the opt-out itself."""
+        if self.env.su or vals.get("sms_gdpr_opt_out"):
+            return
+        changed = {"sms_gdpr_opt_out_date", "sms_gdpr_opt_out_channel"}.intersection(vals)
+        if changed and self.filtered("sms_gdpr_opt_out_date"):
+            raise UserError(_(
+                "The date and channel of a recorded opt-out cannot be changed: they are part of the proof. "
+                "If they are wrong, note the correction in the chatter."
+            ))
 
     def _sms_gdpr_blacklist_numbers(self):
         """Add the records' numbers to Odoo's phone blacklist."""

@@ -35,15 +35,32 @@ class SmsSms(models.Model):
         return result
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
-        test_mode = self.filtered(lambda message: message._sms_gdpr_company().sms_gdpr_test_mode)
+        opposed = self._sms_gdpr_on_opposition_list()
+        if opposed:
+            opposed._update_sms_state_and_trackers("canceled", failure_type="sms_optout")
+            _logger.info("SMS opposition list: %d SMS cancelled before sending", len(opposed))
+        allowed = self - opposed
+        test_mode = allowed.filtered(lambda message: message._sms_gdpr_company().sms_gdpr_test_mode)
         if test_mode:
             test_mode._sms_gdpr_record_as_sent(unlink_sent)
-        others = self - test_mode
+        others = allowed - test_mode
         if others:
             return super(SmsSms, others)._send(
                 unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception
             )
         return None
+
+    def _sms_gdpr_on_opposition_list(self):
+        """Return the SMS whose number is on their company's opposition list.
+
+        Checked here, just before any provider is called, so that Odoo's own SMS
+        tools honour the fingerprints of erased people too, not only campaigns.
+        """
+        opposed = self.browse()
+        for company, messages in self.grouped(lambda message: message._sms_gdpr_company()).items():
+            numbers = self.env["sms.gdpr.suppression"]._suppressed_numbers(messages.mapped("number"), company)
+            opposed |= messages.filtered(lambda message: message.number in numbers)
+        return opposed
 
     def _sms_gdpr_company(self):
         self.ensure_one()

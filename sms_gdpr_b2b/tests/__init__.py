@@ -5,6 +5,7 @@ from . import test_release
 from . import test_security
 from . import test_messages
 from . import test_audit_events
+from . import test_campaign_protection
 from . import test_tour
 from . import test_inbound_webhook
 from . import test_inbound_processing

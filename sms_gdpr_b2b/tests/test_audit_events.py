@@ -133,6 +133,27 @@ class TestOppositionList(SmsGdprCase):
         self.assertEqual(line.state, "opted_out")
         self.assertEqual(line.reason, "suppressed")
 
+    def test_opposition_list_shows_on_records(self):
+        self.env["sms.gdpr.suppression"]._add_numbers(["+33612345601"], self.company)
+        lead = self._lead("Same number again", "06 12 34 56 01")
+        self.assertTrue(lead.sms_gdpr_suppressed)
+        self.assertFalse(lead.sms_gdpr_eligible)
+        Lead = self.env["crm.lead"]
+        self.assertIn(lead, Lead.search([("sms_gdpr_suppressed", "=", True)]))
+        self.assertNotIn(lead, Lead.search([("sms_gdpr_eligible", "=", True)]))
+
+    def test_odoo_sms_to_opposed_number_cancelled(self):
+        """Odoo's own SMS tools go through sms.sms too: an opposed number is never sent to."""
+        self.env["sms.gdpr.suppression"]._add_numbers(["+33612345601"], self.company)
+        opposed, other = self.env["sms.sms"].create([
+            {"number": "+33612345601", "body": "Odoo composer"},
+            {"number": "+33612345602", "body": "Odoo composer"},
+        ])
+        (opposed | other).send(auto_commit=False)
+        self.assertEqual(opposed.state, "canceled")
+        self.assertEqual(opposed.failure_type, "sms_optout")
+        self.assertEqual(other.state, "pending", "the other SMS goes through test mode")
+
     def test_fingerprint_keeps_no_number(self):
         entry = self.env["sms.gdpr.suppression"]._add_numbers(["+33612345601"], self.company)
         self.assertNotIn("612345601", entry.fingerprint)

@@ -147,6 +147,31 @@ class TestCampaignWizard(SmsGdprCase):
         with self.assertRaises(UserError):
             wizard.action_to_schedule()
 
+    def test_selection_change_needs_update(self):
+        wizard = self._wizard_form(self.leads).save()
+        wizard.action_to_audience()
+        wizard.lead_ids = self.leads[:2]
+        with self.assertRaises(UserError):
+            wizard.action_to_schedule()
+        wizard.action_refresh_audience()
+        wizard.action_to_schedule()
+        self.assertEqual(len(wizard.recipient_ids), 2)
+
+    def test_other_company_record_excluded(self):
+        other_company = self.env["res.company"].create({"name": "Other Agency", "country_id": self.france.id})
+        foreign = self._lead("Foreign lead", "06 12 34 56 09", company_id=other_company.id)
+        wizard = self._wizard_form(self.leads | foreign).save()
+        wizard.action_to_audience()
+        row = wizard.recipient_ids.filtered(lambda row: row.lead_id == foreign)
+        self.assertEqual(row.decision, "exclude")
+        self.assertEqual(row.reason, "other_company")
+
+    def test_blank_message_blocks(self):
+        wizard = self._wizard_form(self.leads, body="   \n  ").save()
+        self.assertTrue(wizard.has_errors)
+        with self.assertRaises(UserError):
+            wizard.action_to_audience()
+
     def test_launched_from_contact_list(self):
         partners = self._partner("A", "06 12 34 56 11") | self._partner("B", "06 12 34 56 12")
         wizard = self._wizard_form(partners).save()

@@ -29,6 +29,29 @@ class TestCompanySettings(SmsGdprCase):
         rules = self.company._sms_gdpr_sending_rules()
         self.assertEqual(len(rules.saturday_windows), 1)
 
+    def test_invalid_links_rejected(self):
+        for fname in ("sms_gdpr_opt_out_url", "sms_gdpr_privacy_url"):
+            for url in ("not a url", "javascript:alert(1)", "ftp://example.fr"):
+                with self.subTest(field=fname, url=url), self.assertRaises(ValidationError):
+                    self.company[fname] = url
+        self.company.sms_gdpr_opt_out_url = "https://example.fr/stop"
+
+    def test_invalid_short_codes_rejected(self):
+        for short_code in ("abc", "12", "123456", "16111"):
+            with self.subTest(short_code=short_code), self.assertRaises(ValidationError):
+                self.company.sms_gdpr_short_code = short_code
+
+    def test_window_hour_out_of_day_rejected(self):
+        for value in (-5.0, 25.0):
+            with self.subTest(value=value), self.assertRaises(ValidationError) as raised:
+                self.company.sms_gdpr_weekday_morning_start = value
+            self.assertIn("hour of the day", str(raised.exception))
+
+    def test_reminder_days_range(self):
+        for days in (-3, 400):
+            with self.subTest(days=days), self.assertRaises(ValidationError):
+                self.company.sms_gdpr_rights_reminder_days = days
+
     def test_negative_frequency_cap_rejected(self):
         with self.assertRaises(ValidationError):
             self.company.sms_gdpr_frequency_cap = -1

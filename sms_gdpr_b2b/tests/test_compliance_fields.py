@@ -1,8 +1,10 @@
-from datetime import timedelta
+from datetime import datetime
+
+from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from .common import SmsGdprCase
 
@@ -80,16 +82,45 @@ class TestComplianceFields(SmsGdprCase):
         self.assertFalse(lead.sms_gdpr_exclusion_reason, "the lead's own fields are complete")
 
     def test_opt_out_lift_needs_new_consent(self):
-        partner = self._partner("Objecting", "06 12 34 56 72", sms_gdpr_opt_out=True)
-        with self.assertRaises(UserError):
-            partner.sms_gdpr_opt_out = False
-        partner.write({
-            "sms_gdpr_legal_basis": "consent",
-            "sms_gdpr_consent_date": partner.sms_gdpr_opt_out_date + timedelta(days=1),
-            "sms_gdpr_opt_out": False,
-        })
+        with freeze_time("2026-03-01 10:00:00"):
+            partner = self._partner("Objecting", "06 12 34 56 72", sms_gdpr_opt_out=True)
+        with freeze_time("2026-03-10 10:00:00"):
+            with self.assertRaises(UserError):
+                partner.sms_gdpr_opt_out = False
+            with self.assertRaises(UserError, msg="a consent without proof does not lift an opt-out"):
+                partner.write({
+                    "sms_gdpr_legal_basis": "consent",
+                    "sms_gdpr_consent_date": datetime(2026, 3, 5, 9, 0),
+                    "sms_gdpr_opt_out": False,
+                })
+            with self.assertRaises(UserError, msg="a consent in the future is refused"):
+                partner.write({
+                    "sms_gdpr_legal_basis": "consent",
+                    "sms_gdpr_consent_date": datetime(2026, 3, 20, 9, 0),
+                    "sms_gdpr_consent_proof": "Signed form",
+                    "sms_gdpr_opt_out": False,
+                })
+            partner.write({
+                "sms_gdpr_legal_basis": "consent",
+                "sms_gdpr_consent_date": datetime(2026, 3, 5, 9, 0),
+                "sms_gdpr_consent_proof": "Signed form of 5 March",
+                "sms_gdpr_opt_out": False,
+            })
         self.assertFalse(partner.sms_gdpr_opt_out)
         self.assertFalse(partner.sms_gdpr_blacklisted, "lifting with consent removes the blacklist entry")
+
+    def test_opt_out_date_cannot_be_backdated(self):
+        rep = new_test_user(self.env, "backdating_rep", groups="sales_team.group_sale_salesman")
+        lead = self._lead("Objecting", "06 12 34 56 73", sms_gdpr_opt_out=True, user_id=rep.id)
+        with self.assertRaises(UserError):
+            lead.with_user(rep).sms_gdpr_opt_out_date = datetime(2000, 1, 1)
+        with self.assertRaises(UserError):
+            lead.with_user(rep).sms_gdpr_opt_out_channel = "email"
+
+    def test_consent_date_in_future_rejected(self):
+        with self.assertRaises(ValidationError):
+            self._partner("Future", "06 12 34 56 74", sms_gdpr_legal_basis="consent",
+                          sms_gdpr_consent_date=datetime(2099, 1, 1))
 
     def test_search_filters(self):
         eligible = self._partner("Eligible", "06 12 34 56 73")

@@ -11,6 +11,7 @@ READ_CHUNK_SIZE = 1000
 
 SOURCE_FIELDS = [
     "display_name",
+    "company_id",
     "mobile",
     "phone",
     "zip",
@@ -51,7 +52,9 @@ def number_reason(row):
     return None
 
 
-def candidate_from_row(model, row):
+def candidate_from_row(model, row, company):
+    """Return the core's view of a stored row; a record of another company than the campaign's is flagged."""
+    record_company = row["company_id"] and row["company_id"][0]
     return Candidate(
         key=(model, row["id"]),
         e164=row["sms_gdpr_e164"] or None,
@@ -62,6 +65,7 @@ def candidate_from_row(model, row):
         opted_out=row["sms_gdpr_opt_out"],
         number_kind=row["sms_gdpr_number_kind"] or None,
         professional_context=row["sms_gdpr_professional_context"],
+        other_company=bool(record_company) and record_company != company.id,
     )
 
 
@@ -74,7 +78,7 @@ def audience_rows(env, company, partners, leads):
     # TODO: the whole audience is held in Python at once (about 6 KiB per recipient); deciding
     # chunk by chunk needs a first pass over numbers and opt-outs only.
     sources = [*read_sources(partners), *read_sources(leads)]
-    candidates = [candidate_from_row(model, row) for model, row in sources]
+    candidates = [candidate_from_row(model, row, company) for model, row in sources]
     numbers = {candidate.e164 for candidate in candidates if candidate.e164}
     decisions = decide_audience(
         candidates,

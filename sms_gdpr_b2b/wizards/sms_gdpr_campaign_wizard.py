@@ -4,7 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_date, format_datetime
 
 from ..compliance.mentions import check_message, check_ok, compose_body
 from ..compliance.segments import count_segments, suggested_replacements
@@ -115,7 +115,7 @@ class SmsGdprCampaignWizard(models.TransientModel):
         return self.env[model].browse(context.get("active_ids") or [])
 
     def _default_name(self):
-        return _("SMS campaign of %(date)s", date=fields.Date.to_string(fields.Date.context_today(self)))
+        return _("SMS campaign of %(date)s", date=format_date(self.env, fields.Date.context_today(self)))
 
     def _default_processing(self):
         return self.env["sms.gdpr.processing"].search(
@@ -270,6 +270,21 @@ class SmsGdprCampaignWizard(models.TransientModel):
             self.env.cr.execute_values(query.code, values, page_size=1000)
         Model.invalidate_model()
 
+    def _raise_if_selection_changed(self):
+        """Raise when leads or contacts were added or removed since the audience was built."""
+        self.ensure_one()
+        groups = self.env["sms.gdpr.campaign.wizard.recipient"]._read_group(
+            [("wizard_id", "=", self.id)], [], ["lead_id:array_agg", "partner_id:array_agg"]
+        )
+        lead_ids, partner_ids = groups[0] if groups else ([], [])
+        if set(filter(None, lead_ids or [])) != set(self.lead_ids.ids) or set(
+            filter(None, partner_ids or [])
+        ) != set(self.partner_ids.ids):
+            raise UserError(_(
+                "The selection of leads and contacts changed since the audience was built. Click "
+                "“Update Audience” in the Selection tab, check the recipients again, then continue."
+            ))
+
     # ------------------------------------------------------------------
     # Schedule
     # ------------------------------------------------------------------
@@ -343,6 +358,7 @@ class SmsGdprCampaignWizard(models.TransientModel):
     def action_to_schedule(self):
         """Plan each included recipient inside their sending window."""
         self.ensure_one()
+        self._raise_if_selection_changed()
         if not self.included_count:
             raise UserError(_(
                 "No recipient can be texted: all %(count)s selected records are excluded. "
@@ -354,6 +370,7 @@ class SmsGdprCampaignWizard(models.TransientModel):
 
     def action_to_confirm(self):
         self.ensure_one()
+        self._raise_if_selection_changed()
         self._schedule_recipients()
         return self._reopen("confirm")
 
@@ -378,15 +395,23 @@ class SmsGdprCampaignWizard(models.TransientModel):
         """Create the campaign and its recipient lines without sending anything."""
         self.ensure_one()
         self._raise_if_message_blocked()
+        self._raise_if_selection_changed()
         if not self.included_count:
             raise UserError(_("No recipient can be texted. Go back to the audience step."))
-        campaign = self.env["sms.gdpr.campaign"].create(self._prepare_campaign_vals())
+        # The campaign is created as superuser: users may not create or edit campaigns
+        # themselves, only through the checks above.
+        campaign = self.env["sms.gdpr.campaign"].sudo().create(self._prepare_campaign_vals())
         self._create_campaign_recipients(campaign)
-        campaign.message_post(body=_(
-            "Campaign confirmed: %(included)s SMS scheduled, %(excluded)s recipients excluded.",
-            included=self.included_count,
-            excluded=self.excluded_count,
-        ))
+        campaign.message_post(
+            body=_(
+                "Campaign confirmed by %(user)s: %(included)s SMS scheduled, %(excluded)s recipients excluded.",
+                user=self.env.user.name,
+                included=self.included_count,
+                excluded=self.excluded_count,
+            ),
+            author_id=self.env.ref("base.partner_root").id,
+        )
+        campaign = campaign.with_env(self.env)
         self.env["sms.gdpr.event"]._log("campaign_confirmed", campaign, details={
             "register_entry": self.processing_id.display_name,
             "scheduled": self.included_count,
@@ -405,6 +430,7 @@ class SmsGdprCampaignWizard(models.TransientModel):
     def _prepare_campaign_vals(self):
         self.ensure_one()
         return {
+            "user_id": self.env.user.id,
             "name": self.name,
             "company_id": self.company_id.id,
             "processing_id": self.processing_id.id,
@@ -423,7 +449,6 @@ class SmsGdprCampaignWizard(models.TransientModel):
         16 s with the ORM.
         """
         Recipient = self.env["sms.gdpr.recipient"]
-        Recipient.check_access("create")
         self.env["sms.gdpr.campaign.wizard.recipient"].flush_model()
         copied = [
             SQL.identifier(name)
