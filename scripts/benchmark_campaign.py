@@ -8,8 +8,8 @@ Usage:
 Run it on a scratch database with the addon installed. ``setup`` commits leads named
 "Benchmark prospect ..." with distinct French mobiles and a legal basis. The two
 measuring modes roll everything back, so they can be repeated on the same data;
-each should run in its own process, because the peak resident memory printed is
-the process's own (ru_maxrss).
+each should run in its own process. The peak resident memory printed is the
+process's own (ru_maxrss).
 """
 
 import resource

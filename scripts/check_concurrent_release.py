@@ -2,10 +2,11 @@
 
 Usage: python check_concurrent_release.py ODOO_CONFIG N WORKERS
 
-On a scratch database where ``benchmark_campaign.py setup`` created the benchmark
-leads, the script confirms a campaign for the first N of them (committed, company
-in test mode), then starts WORKERS threads, each with its own database cursor, that
-run the release cron's code at the same time with small batches. It then counts the
+Run it on a scratch database where ``benchmark_campaign.py setup`` created the
+benchmark leads. The script confirms and commits a campaign for the first N of
+them, with the company in test mode. It then starts WORKERS threads, each with its
+own database cursor, that run the release cron's code at the same time with small
+batches. It then counts the
 ``sms.sms`` per recipient line and prints the result. Everything it created is
 deleted at the end.
 """

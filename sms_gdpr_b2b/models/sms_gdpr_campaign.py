@@ -199,8 +199,8 @@ class SmsGdprCampaign(models.Model):
 
         Several release workers may reach the same campaign at once. Its state
         is a summary of its lines, so a worker that loses that race skips the
-        update instead of failing: the lines it released or sent, and the
-        provider's answers, stay committed, and the next run sets the state.
+        update instead of failing. The lines it released or sent and the
+        provider's results stay committed, and the next run sets the state.
         """
         active = self.sudo().filtered(lambda campaign: campaign.state in ("scheduled", "running"))
         if not active:

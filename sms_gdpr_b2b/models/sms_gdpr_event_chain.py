@@ -4,8 +4,8 @@ from odoo import fields, models
 class SmsGdprEventChain(models.Model):
     """Head of a company's audit chain: the sequence number and hash of its last event.
 
-    Appending events locks this row. Concurrent transactions therefore append
-    one after the other; under Odoo's REPEATABLE READ isolation, a transaction
+    Appending events locks this row, so concurrent transactions append one
+    after the other. Under Odoo's REPEATABLE READ isolation, a transaction
     whose snapshot predates another's append fails with a serialization error
     and is retried, instead of chaining onto a stale last event.
     """

@@ -40,7 +40,7 @@ class SmsGdprRecipient(models.Model):
     """A recipient line of a campaign: the queue entry and the proof of what was decided.
 
     A scheduled line is released once, by the release cron, into exactly one
-    ``sms.sms``; the unique index on ``sms.sms.sms_gdpr_recipient_id`` makes a
+    ``sms.sms``. The unique index on ``sms.sms.sms_gdpr_recipient_id`` makes a
     second one impossible even if two crons race.
     """
 
@@ -70,10 +70,11 @@ class SmsGdprRecipient(models.Model):
     def _cron_release_due(self, batch_size=None, max_batches=None):
         """Release every due scheduled line, one committed batch at a time.
 
-        When several workers run at once, a batch that loses a race (a line
-        another worker released after this transaction's snapshot, or a
-        campaign row) is rolled back and taken again after a short random wait,
-        at most MAX_CONFLICTS times in a row; its lines stay scheduled meanwhile.
+        When several workers run at once, a batch can lose a race: another
+        worker released one of its lines after this transaction's snapshot, or
+        updated the same campaign. Such a batch is rolled back and taken again
+        after a short random wait, at most MAX_CONFLICTS times in a row. Its
+        lines stay scheduled meanwhile.
         """
         batch_size = batch_size or self._release_batch_size()
         auto_commit = not getattr(threading.current_thread(), "testing", False)
@@ -240,7 +241,7 @@ class SmsGdprRecipient(models.Model):
         """Move lines that are due outside their sending window and return the others.
 
         Lines sharing a company, time zone, region and postal code share the
-        answer, so it is computed once per group.
+        result, so it is computed once per group.
         """
         at = fields.Datetime.now().replace(tzinfo=timezone.utc)
         postponed = self.browse()

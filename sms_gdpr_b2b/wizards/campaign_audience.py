@@ -75,7 +75,7 @@ def audience_rows(env, company, partners, leads):
     Contacts come first, so when a lead and a contact share a number the
     contact keeps it and the lead is listed as its duplicate.
     """
-    # TODO: the whole audience is held in Python at once (about 6 KiB per recipient); deciding
+    # TODO: the whole audience is held in Python at once, about 6 KiB per recipient. Deciding
     # chunk by chunk needs a first pass over numbers and opt-outs only.
     sources = [*read_sources(partners), *read_sources(leads)]
     candidates = [candidate_from_row(model, row, company) for model, row in sources]

@@ -398,10 +398,26 @@ class SmsGdprCampaignWizard(models.TransientModel):
         self._raise_if_selection_changed()
         if not self.included_count:
             raise UserError(_("No recipient can be texted. Go back to the audience step."))
-        # The campaign is created as superuser: users may not create or edit campaigns
-        # themselves, only through the checks above.
+
+        # Created as superuser: users may not create or edit campaigns themselves, only
+        # through the checks above.
         campaign = self.env["sms.gdpr.campaign"].sudo().create(self._prepare_campaign_vals())
         self._create_campaign_recipients(campaign)
+        self._post_confirmation(campaign)
+        campaign = campaign.with_env(self.env)
+
+        self._trigger_release(campaign)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sms.gdpr.campaign",
+            "res_id": campaign.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _post_confirmation(self, campaign):
+        """Note the confirmation in the campaign's chatter and in the audit log."""
+        # Posted by OdooBot, so that a user without an email address can confirm too.
         campaign.message_post(
             body=_(
                 "Campaign confirmed by %(user)s: %(included)s SMS scheduled, %(excluded)s recipients excluded.",
@@ -411,21 +427,12 @@ class SmsGdprCampaignWizard(models.TransientModel):
             ),
             author_id=self.env.ref("base.partner_root").id,
         )
-        campaign = campaign.with_env(self.env)
         self.env["sms.gdpr.event"]._log("campaign_confirmed", campaign, details={
             "register_entry": self.processing_id.display_name,
             "scheduled": self.included_count,
             "excluded": self.excluded_count,
             "text": self.full_body,
         })
-        self._trigger_release(campaign)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sms.gdpr.campaign",
-            "res_id": campaign.id,
-            "view_mode": "form",
-            "target": "current",
-        }
 
     def _prepare_campaign_vals(self):
         self.ensure_one()
