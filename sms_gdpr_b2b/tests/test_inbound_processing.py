@@ -1,10 +1,10 @@
 from datetime import datetime
 from pathlib import Path
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from ..compliance.inbound import InboundMessage
+from ..compliance.inbound import InboundMessage, PayloadError
 from .common import SmsGdprCase
 
 CASES_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / "cases" / "inbound_replies.tsv"
@@ -142,3 +142,16 @@ class TestInboundProcessing(SmsGdprCase):
         manager = new_test_user(self.env, login="inbound_manager", groups="sms_gdpr_b2b.sms_gdpr_b2b_group_manager",
                                 company_id=self.company.id, company_ids=[self.company.id])
         self.assertFalse(self.Inbound.with_user(manager).search([("id", "=", inbound.id)]))
+
+    def test_unparseable_sender_raises(self):
+        for sender in ("garbage", "+1", "MYCOMPANY"):
+            with self.subTest(sender=sender), self.assertRaises(PayloadError) as raised:
+                self._receive("STOP", message_id=f"m-{sender}", number=sender)
+            self.assertEqual(raised.exception.code, "bad_number")
+            self.assertEqual(raised.exception.params["value"], sender)
+        self.assertFalse(self.Inbound.search([("provider_message_id", "in", ["m-garbage", "m-+1", "m-MYCOMPANY"])]))
+
+    def test_rejected_message_not_reprocessed(self):
+        rejected = self.Inbound._reject(self.company, "generic", "The body is not valid UTF-8 JSON.", "{oops")
+        with self.assertRaisesRegex(UserError, "rejected and cannot be processed. The body is not valid"):
+            rejected.action_reprocess()
