@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import psycopg2
 
-from odoo import http
+from odoo import SUPERUSER_ID, http
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
@@ -45,6 +45,8 @@ class SmsGdprInboundController(http.Controller):
     authenticated body that is too large or unreadable, or whose sender is not a
     phone number, is kept as a rejected message and gets a 413 or 400. Any other
     error of an authenticated request keeps the message too and gets a JSON response.
+    Messages are stored and processed as OdooBot, so the audit log and the chatter
+    do not show them as the work of the public user.
     """
 
     # NOTE: on a server with several databases, dbfilter must pick this database from the
@@ -69,7 +71,9 @@ class SmsGdprInboundController(http.Controller):
             )
             return self._reply(provider, 401, "unauthenticated")
 
-        Inbound = request.env["sms.gdpr.inbound"].sudo().with_company(company)
+        Inbound = request.env["sms.gdpr.inbound"].with_user(SUPERUSER_ID).with_company(company).with_context(
+            lang=company.partner_id.lang or "en_US",
+        )
         try:
             with request.env.cr.savepoint():
                 return self._store(Inbound, company, provider, raw)

@@ -320,3 +320,19 @@ class TestInboundWebhook(HttpCase, SmsGdprCase):
         self.assertEqual(response.json(), {"status": "error"})
         self.assertIn(f"Inbound SMS request of company {self.company.id} lost", logs.output[0])
         self.assertFalse(self._inbound_rows())
+
+    def test_stop_attributed_to_odoobot(self):
+        response = self._post_generic(self._stop_payload())
+        self.assertEqual(response.status_code, 200, response.text)
+        odoobot = self.env.ref("base.user_root")
+        inbound = self._inbound_rows()
+        self.assertEqual(inbound.create_uid, odoobot)
+        events = self.env["sms.gdpr.event"].search([
+            "|", "&", ("res_model", "=", "sms.gdpr.inbound"), ("res_id", "=", inbound.id),
+            "&", "&", ("res_model", "=", "crm.lead"), ("res_id", "=", self.stopper.id),
+            ("event_type", "=", "opt_out_set"),
+        ])
+        self.assertEqual(set(events.mapped("event_type")), {"inbound_stop", "opt_out_set"})
+        self.assertEqual(events.user_id, odoobot)
+        note = self.stopper.message_ids.filtered(lambda message: "STOP received" in (message.body or ""))
+        self.assertEqual(note.author_id, odoobot.partner_id)
