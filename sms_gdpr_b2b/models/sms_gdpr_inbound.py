@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -30,6 +31,12 @@ STATE = [
     ("failed", "Processing Failed"),
 ]
 
+# A provider's reception time further ahead of the server clock than this is not trusted:
+# a sender clock set in the future would list the message first for years and would date
+# its opt-out in the future. Clocks of providers and servers synchronised by NTP differ by
+# seconds, and this margin also covers a slow request.
+MAX_PROVIDER_CLOCK_AHEAD = timedelta(minutes=5)
+
 
 class SmsGdprInbound(models.Model):
     """An SMS received from a recipient, kept as received and as the proof of what it changed.
@@ -59,7 +66,14 @@ class SmsGdprInbound(models.Model):
     e164 = fields.Char(string="Number (E.164)", readonly=True, index=True)
     body = fields.Text(string="Message", readonly=True)
     received_date = fields.Datetime(
-        string="Received On", required=True, readonly=True, default=fields.Datetime.now, index=True
+        string="Received On", required=True, readonly=True, default=fields.Datetime.now, index=True,
+        help="Reception time given by the provider, or the server's when the provider gave none or gave a "
+        "time ahead of the server clock.",
+    )
+    provider_date = fields.Datetime(
+        string="Provider Date", readonly=True,
+        help="Reception time as the provider sent it. It is not used when it is more than 5 minutes ahead of "
+        "the server clock.",
     )
     partner_id = fields.Many2one("res.partner", string="Contact", readonly=True, check_company=True, index="btree_not_null")
     lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True, check_company=True, index="btree_not_null")
@@ -104,7 +118,13 @@ class SmsGdprInbound(models.Model):
             return existing, False
         vals = self._prepare_received_vals(message, company, raw_payload)
         vals.update(self._match_vals(vals["e164"], company))
-        return self.sudo().with_company(company).create(vals), True
+        inbound = self.sudo().with_company(company).create(vals)
+        if vals["provider_date"] and vals["provider_date"] != vals["received_date"]:
+            _logger.info(
+                "Inbound SMS %s: the provider's time %s is ahead of the server clock, the reception time is kept",
+                inbound.id, vals["provider_date"],
+            )
+        return inbound, True
 
     @api.model
     def _prepare_received_vals(self, message, company, raw_payload):
@@ -115,10 +135,19 @@ class SmsGdprInbound(models.Model):
             "number": message.number,
             "e164": self._sender_e164(message, company),
             "body": message.body,
-            "received_date": message.received_at or fields.Datetime.now(),
+            "provider_date": message.received_at or False,
+            "received_date": self._reception_date(message.received_at),
             "intent": message.forced_intent or self._classify(message.body, company),
             "raw_payload": raw_payload,
         }
+
+    @api.model
+    def _reception_date(self, provider_date):
+        """Return the reception time to store: the provider's, unless it is missing or ahead of the server clock."""
+        now = fields.Datetime.now()
+        if not provider_date or provider_date > now + MAX_PROVIDER_CLOCK_AHEAD:
+            return now
+        return provider_date
 
     @api.model
     def _sender_e164(self, message, company):
@@ -379,7 +408,9 @@ class SmsGdprInbound(models.Model):
             "company_id": self.company_id.id,
             "channel": "sms",
             "request_type": self.env["sms.gdpr.rights.request"]._guess_type(self.body),
-            "received_date": fields.Date.context_today(self, self.received_date),
+            # The reception time may be a few minutes ahead of the server clock, which must not date
+            # the request tomorrow.
+            "received_date": fields.Date.context_today(self, min(self.received_date, fields.Datetime.now())),
             "partner_id": self.partner_id.id,
             "lead_id": self.lead_id.id,
             "subject_name": self.partner_id.name or self.lead_id.contact_name or self.number,

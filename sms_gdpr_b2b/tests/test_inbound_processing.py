@@ -1,6 +1,8 @@
 from datetime import datetime
 from pathlib import Path
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -27,9 +29,10 @@ class TestInboundProcessing(SmsGdprCase):
         cls.lead = cls._lead("Zoé Martin", "06 12 34 56 50", user_id=cls.salesperson.id)
         cls.Inbound = cls.env["sms.gdpr.inbound"]
 
-    def _receive(self, body, message_id="m-1", number="+33612345650", company=None):
+    def _receive(self, body, message_id="m-1", number="+33612345650", company=None,
+                 received_at=datetime(2026, 3, 26, 9, 0)):
         message = InboundMessage(provider="generic", provider_message_id=message_id, number=number, body=body,
-                                 received_at=datetime(2026, 3, 26, 9, 0))
+                                 received_at=received_at)
         inbound, _created = self.Inbound._receive(message, company or self.company)
         return inbound
 
@@ -151,7 +154,28 @@ class TestInboundProcessing(SmsGdprCase):
             self.assertEqual(raised.exception.params["value"], sender)
         self.assertFalse(self.Inbound.search([("provider_message_id", "in", ["m-garbage", "m-+1", "m-MYCOMPANY"])]))
 
+    @freeze_time("2026-03-26 10:00:00")
+    def test_future_provider_date_not_trusted(self):
+        far = self._receive("Bonjour", message_id="m-far", received_at=datetime(2099, 1, 1))
+        self.assertEqual(far.received_date, datetime(2026, 3, 26, 10, 0))
+        self.assertEqual(far.provider_date, datetime(2099, 1, 1))
+        near = self._receive("Bonjour", message_id="m-near", received_at=datetime(2026, 3, 26, 10, 4))
+        self.assertEqual(near.received_date, datetime(2026, 3, 26, 10, 4), "a small clock difference is accepted")
+        late = self._receive("Bonjour", message_id="m-late", received_at=datetime(2026, 3, 26, 10, 6))
+        self.assertEqual(late.received_date, datetime(2026, 3, 26, 10, 0))
+        missing = self._receive("Bonjour", message_id="m-none", received_at=None)
+        self.assertEqual(missing.received_date, datetime(2026, 3, 26, 10, 0))
+        self.assertFalse(missing.provider_date)
+
     def test_rejected_message_not_reprocessed(self):
         rejected = self.Inbound._reject(self.company, "generic", "The body is not valid UTF-8 JSON.", "{oops")
         with self.assertRaisesRegex(UserError, "rejected and cannot be processed. The body is not valid"):
             rejected.action_reprocess()
+
+    @freeze_time("2026-03-26 23:58:00")
+    def test_rights_request_from_message_dated_ahead(self):
+        self.env.user.tz = "UTC"
+        inbound = self._receive("Supprimez mes données", received_at=datetime(2026, 3, 27, 0, 2))
+        self.assertEqual(inbound.received_date, datetime(2026, 3, 27, 0, 2))
+        request = self.env["sms.gdpr.rights.request"].browse(inbound.action_create_rights_request()["res_id"])
+        self.assertEqual(str(request.received_date), "2026-03-26")

@@ -1,4 +1,5 @@
 import json
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 from twilio.request_validator import RequestValidator
@@ -320,6 +321,28 @@ class TestInboundWebhook(HttpCase, SmsGdprCase):
         self.assertEqual(response.json(), {"status": "error"})
         self.assertIn(f"Inbound SMS request of company {self.company.id} lost", logs.output[0])
         self.assertFalse(self._inbound_rows())
+
+    def test_future_received_at_not_trusted(self):
+        payload = {**self._stop_payload(), "received_at": "2099-01-01T00:00:00Z"}
+        before = datetime.now().replace(microsecond=0)
+        response = self._post_generic(payload)
+        after = datetime.now()
+        self.assertEqual(response.status_code, 200, response.text)
+        inbound = self._inbound_rows()
+        self.assertGreaterEqual(inbound.received_date, before)
+        self.assertLessEqual(inbound.received_date, after)
+        self.assertEqual(inbound.provider_date, datetime(2099, 1, 1))
+        self.assertIn("2099-01-01T00:00:00Z", inbound.raw_payload)
+        self.assertLessEqual(self.stopper.sms_gdpr_opt_out_date, after, "the opt-out is not dated in the future")
+
+    def test_slightly_ahead_received_at_kept(self):
+        ahead = (datetime.now() + timedelta(minutes=2)).replace(microsecond=0)
+        payload = {**self._stop_payload(), "received_at": ahead.isoformat() + "Z"}
+        response = self._post_generic(payload)
+        self.assertEqual(response.status_code, 200, response.text)
+        inbound = self._inbound_rows()
+        self.assertEqual(inbound.received_date, ahead)
+        self.assertEqual(inbound.provider_date, ahead)
 
     def test_stop_attributed_to_odoobot(self):
         response = self._post_generic(self._stop_payload())
