@@ -278,8 +278,10 @@ class SmsGdprInbound(models.Model):
                 "STOP received by SMS on %(date)s: the number is opted out of SMS prospecting.",
                 date=fields.Datetime.to_string(inbound.received_date),
             )
+            # The objection dates from its reception, not from this processing, which may run later.
             changed = self.env["sms.gdpr.compliance.mixin"].with_company(inbound.company_id)._sms_gdpr_opt_out_numbers(
-                [inbound.e164], "sms_reply", company=inbound.company_id, note=note
+                [inbound.e164], "sms_reply", company=inbound.company_id, note=note,
+                dates={inbound.e164: inbound.received_date},
             )
             inbound.message_post(body=note, subtype_xmlid="mail.mt_note")
             self.env["sms.gdpr.event"]._log(

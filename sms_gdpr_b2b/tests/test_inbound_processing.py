@@ -167,6 +167,22 @@ class TestInboundProcessing(SmsGdprCase):
         self.assertEqual(missing.received_date, datetime(2026, 3, 26, 10, 0))
         self.assertFalse(missing.provider_date)
 
+    @freeze_time("2026-03-26 11:30:00")
+    def test_stop_opt_out_dated_at_reception(self):
+        inbound = self._receive("STOP", received_at=datetime(2026, 3, 26, 9, 0))
+        self.assertEqual(inbound.state, "processed")
+        self.assertEqual(self.lead.sms_gdpr_opt_out_date, datetime(2026, 3, 26, 9, 0))
+
+    def test_stop_processed_later_keeps_reception_date(self):
+        self.env.ref("sms_gdpr_b2b.automation_inbound_stop").active = False
+        with freeze_time("2026-03-26 09:05:00"):
+            inbound = self._receive("STOP", received_at=datetime(2026, 3, 26, 9, 0))
+        self.env.ref("sms_gdpr_b2b.automation_inbound_stop").active = True
+        with freeze_time("2026-03-27 08:00:00"):
+            inbound.action_reprocess()
+        self.assertEqual(inbound.state, "processed")
+        self.assertEqual(self.lead.sms_gdpr_opt_out_date, datetime(2026, 3, 26, 9, 0))
+
     def test_rejected_message_not_reprocessed(self):
         rejected = self.Inbound._reject(self.company, "generic", "The body is not valid UTF-8 JSON.", "{oops")
         with self.assertRaisesRegex(UserError, "rejected and cannot be processed. The body is not valid"):
