@@ -1,9 +1,10 @@
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..compliance.inbound import PROVIDER_GENERIC, PROVIDER_SMSFACTOR, PROVIDER_TWILIO
+from ..compliance.inbound import PROVIDER_GENERIC, PROVIDER_SMSFACTOR, PROVIDER_TWILIO, PayloadError
 from ..compliance.keywords import INTENT_REPLY, INTENT_START, INTENT_STOP, classify_reply
 from ..compliance.phone import normalize_number
 from .sms_gdpr_compliance_mixin import FALLBACK_COUNTRY_CODE
@@ -27,7 +28,14 @@ STATE = [
     ("processed", "Processed"),
     ("kept", "Opt-out Kept"),
     ("rejected", "Rejected"),
+    ("failed", "Processing Failed"),
 ]
+
+# A provider's reception time further ahead of the server clock than this is not trusted:
+# a sender clock set in the future would list the message first for years and would date
+# its opt-out in the future. Clocks of providers and servers synchronised by NTP differ by
+# seconds, and this margin also covers a slow request.
+MAX_PROVIDER_CLOCK_AHEAD = timedelta(minutes=5)
 
 
 class SmsGdprInbound(models.Model):
@@ -35,10 +43,12 @@ class SmsGdprInbound(models.Model):
 
     Rows come from the provider webhook. A provider message id is stored once per
     company and provider, so a replayed webhook creates nothing. Rejected rows keep
-    a malformed or oversized body for audit and are never processed. The automated
-    actions shipped as data process rows in state "To Process" according to their
-    intent: STOP opts the number out, START lifts an opt-out only where a new
-    consent is recorded, and other replies go to the salesperson of the lead.
+    a malformed or oversized body, or a sender that is not a phone number, for audit
+    and are never processed. The automated actions shipped as data process rows in
+    state "To Process" according to their intent: STOP opts the number out, START
+    lifts an opt-out only where a new consent is recorded, and other replies go to
+    the salesperson of the lead. A row whose processing raised is kept as "Processing
+    Failed" and runs again with "Process Again".
     """
 
     _name = "sms.gdpr.inbound"
@@ -56,7 +66,14 @@ class SmsGdprInbound(models.Model):
     e164 = fields.Char(string="Number (E.164)", readonly=True, index=True)
     body = fields.Text(string="Message", readonly=True)
     received_date = fields.Datetime(
-        string="Received On", required=True, readonly=True, default=fields.Datetime.now, index=True
+        string="Received On", required=True, readonly=True, default=fields.Datetime.now, index=True,
+        help="Reception time given by the provider, or the server's when the provider gave none or gave a "
+        "time ahead of the server clock.",
+    )
+    provider_date = fields.Datetime(
+        string="Provider Date", readonly=True,
+        help="Reception time as the provider sent it. It is not used when it is more than 5 minutes ahead of "
+        "the server clock.",
     )
     partner_id = fields.Many2one("res.partner", string="Contact", readonly=True, check_company=True, index="btree_not_null")
     lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True, check_company=True, index="btree_not_null")
@@ -67,7 +84,7 @@ class SmsGdprInbound(models.Model):
     salesperson_id = fields.Many2one(related="lead_id.user_id", string="Salesperson")
     intent = fields.Selection(INTENT, string="Intent", readonly=True, index=True)
     state = fields.Selection(STATE, string="Status", required=True, default="new", readonly=True, index=True, tracking=True)
-    error = fields.Char(string="Rejection Reason", readonly=True)
+    error = fields.Char(string="Error", readonly=True, help="Why the message was rejected or its processing failed.")
     raw_payload = fields.Text(string="Raw Payload", readonly=True, help="Request body as received, kept for audit.")
     payload_truncated = fields.Boolean(string="Payload Truncated", readonly=True)
     rights_request_id = fields.Many2one("sms.gdpr.rights.request", string="Rights Request", readonly=True)
@@ -89,7 +106,8 @@ class SmsGdprInbound(models.Model):
         """Store a parsed ``InboundMessage`` for ``company``; return ``(row, created)``.
 
         A message id already stored for the company and provider returns that row
-        unchanged, so a replayed webhook changes nothing.
+        unchanged, so a replayed webhook changes nothing. A sender that is not a phone
+        number raises ``PayloadError("bad_number")`` and stores nothing.
         """
         existing = self.sudo().search([
             ("company_id", "=", company.id),
@@ -98,27 +116,60 @@ class SmsGdprInbound(models.Model):
         ], limit=1)
         if existing:
             return existing, False
-        e164 = self._normalize(message.number, company)
-        vals = {
+        vals = self._prepare_received_vals(message, company, raw_payload)
+        vals.update(self._match_vals(vals["e164"], company))
+        inbound = self.sudo().with_company(company).create(vals)
+        if vals["provider_date"] and vals["provider_date"] != vals["received_date"]:
+            _logger.info(
+                "Inbound SMS %s: the provider's time %s is ahead of the server clock, the reception time is kept",
+                inbound.id, vals["provider_date"],
+            )
+        return inbound, True
+
+    @api.model
+    def _prepare_received_vals(self, message, company, raw_payload):
+        return {
             "company_id": company.id,
             "provider": message.provider,
             "provider_message_id": message.provider_message_id,
             "number": message.number,
-            "e164": e164,
+            "e164": self._sender_e164(message, company),
             "body": message.body,
-            "received_date": message.received_at or fields.Datetime.now(),
+            "provider_date": message.received_at or False,
+            "received_date": self._reception_date(message.received_at),
             "intent": message.forced_intent or self._classify(message.body, company),
             "raw_payload": raw_payload,
-            **self._match_vals(e164, company),
         }
-        return self.sudo().with_company(company).create(vals), True
 
     @api.model
-    def _reject(self, company, provider, error, raw_payload, truncated=False):
+    def _reception_date(self, provider_date):
+        """Return the reception time to store: the provider's, unless it is missing or ahead of the server clock."""
+        now = fields.Datetime.now()
+        if not provider_date or provider_date > now + MAX_PROVIDER_CLOCK_AHEAD:
+            return now
+        return provider_date
+
+    @api.model
+    def _sender_e164(self, message, company):
+        """Return the sender's number in E.164, or raise ``PayloadError("bad_number")``.
+
+        An alphanumeric sender, a short code or a truncated number cannot be matched
+        to a person, opted out or blacklisted, so such a message is rejected.
+        """
+        e164 = self._normalize(message.number, company)
+        if not e164:
+            raise PayloadError(
+                "bad_number", f"The sender {message.number!r} is not a valid phone number.", value=message.number
+            )
+        return e164
+
+    @api.model
+    def _reject(self, company, provider, error, raw_payload, truncated=False, number=False):
         """Keep a request body that could not be read, for audit, and return the rejected row."""
         return self.sudo().create({
             "company_id": company.id,
             "provider": provider,
+            "number": number,
             "state": "rejected",
             "error": error,
             "raw_payload": raw_payload,
@@ -126,9 +177,33 @@ class SmsGdprInbound(models.Model):
         })
 
     @api.model
+    def _keep_unprocessed(self, message, company, raw_payload, error):
+        """Keep a message whose storage or processing raised ``error`` as "Processing Failed" and return it.
+
+        The row is created in a state no automated action handles, so it is stored
+        without running the processing that failed; "Process Again" runs it.
+        """
+        vals = self._prepare_received_vals(message, company, raw_payload)
+        env = self._company_env(company)
+        vals.update({
+            "state": "failed",
+            "error": env._(
+                "The processing failed, so the message is kept unprocessed. Once the cause is fixed, click "
+                "“Process Again”. Error: %(error)s",
+                error=str(error) or type(error).__name__,
+            ),
+        })
+        return self.sudo().with_company(company).create(vals)
+
+    @api.model
+    def _company_env(self, company):
+        """Return an environment in the company's language, for texts stored on webhook rows."""
+        return self.with_context(lang=company.partner_id.lang or self.env.lang).env
+
+    @api.model
     def _payload_error_message(self, error, company):
         """Return the reason a webhook body was rejected, in the company's language."""
-        env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
+        env = self._company_env(company)
         params = error.params
         messages = {
             "too_large": env._(
@@ -150,6 +225,11 @@ class SmsGdprInbound(models.Model):
                 "The field “%(field)s” is not an ISO 8601 date: %(value)s.",
                 field=params.get("field"), value=params.get("value"),
             ),
+            "bad_number": env._(
+                "The sender “%(value)s” is not a valid phone number, so the message cannot be matched to a person "
+                "or opted out. Check that the provider sends the sender's number, in international format.",
+                value=params.get("value"),
+            ),
         }
         return messages.get(error.code, error.message)
 
@@ -164,10 +244,9 @@ class SmsGdprInbound(models.Model):
 
     @api.model
     def _normalize(self, number, company):
-        """Return the E.164 form of ``number``, or the number itself when it cannot be read."""
+        """Return the E.164 form of ``number``, or False when it is not a valid phone number."""
         country = company.sms_gdpr_default_country_id or company.country_id
-        info = normalize_number(number, country.code or FALLBACK_COUNTRY_CODE)
-        return info.e164 or (number or "").strip() or False
+        return normalize_number(number, country.code or FALLBACK_COUNTRY_CODE).e164 or False
 
     @api.model
     def _match_vals(self, e164, company):
@@ -199,8 +278,10 @@ class SmsGdprInbound(models.Model):
                 "STOP received by SMS on %(date)s: the number is opted out of SMS prospecting.",
                 date=fields.Datetime.to_string(inbound.received_date),
             )
+            # The objection dates from its reception, not from this processing, which may run later.
             changed = self.env["sms.gdpr.compliance.mixin"].with_company(inbound.company_id)._sms_gdpr_opt_out_numbers(
-                [inbound.e164], "sms_reply", company=inbound.company_id, note=note
+                [inbound.e164], "sms_reply", company=inbound.company_id, note=note,
+                dates={inbound.e164: inbound.received_date},
             )
             inbound.message_post(body=note, subtype_xmlid="mail.mt_note")
             self.env["sms.gdpr.event"]._log(
@@ -294,11 +375,13 @@ class SmsGdprInbound(models.Model):
         rejected = self.filtered(lambda inbound: inbound.state == "rejected")
         if rejected:
             raise UserError(self.env._(
-                "Rejected messages cannot be processed: their body could not be read (%(error)s). "
-                "Ask the provider to send the message again.",
+                "This message was rejected and cannot be processed. %(error)s",
                 error=rejected[0].error,
             ))
-        self.filtered(lambda inbound: inbound.state != "new").write({"state": "new"})
+        for failed in self.filtered(lambda inbound: inbound.state == "failed"):
+            # A failed row is kept without its contact, lead and campaign, whose search may be what failed.
+            failed.sudo().write(self._match_vals(failed.e164, failed.company_id))
+        self.filtered(lambda inbound: inbound.state != "new").write({"state": "new", "error": False})
         # Writing an unchanged state triggers no rule, so the active rules run on the rows here.
         # Disabled rules stay disabled.
         automations = self.env["base.automation"]._get_actions(self, ["on_create_or_write"])
@@ -327,7 +410,9 @@ class SmsGdprInbound(models.Model):
             "company_id": self.company_id.id,
             "channel": "sms",
             "request_type": self.env["sms.gdpr.rights.request"]._guess_type(self.body),
-            "received_date": fields.Date.context_today(self, self.received_date),
+            # The reception time may be a few minutes ahead of the server clock, which must not date
+            # the request tomorrow.
+            "received_date": fields.Date.context_today(self, min(self.received_date, fields.Datetime.now())),
             "partner_id": self.partner_id.id,
             "lead_id": self.lead_id.id,
             "subject_name": self.partner_id.name or self.lead_id.contact_name or self.number,

@@ -152,6 +152,17 @@ class SmsGdprRightsRequest(models.Model):
             except rights.DeadlineError as error:
                 raise ValidationError(request._deadline_error_message(error)) from error
 
+    @api.constrains("received_date")
+    def _check_received_date(self):
+        today = fields.Date.context_today(self)
+        for request in self:
+            if request.received_date > today:
+                raise ValidationError(self.env._(
+                    "The rights request %(name)s is dated %(date)s, which is in the future. Enter the day the "
+                    "request reached the company, today at the latest: the legal deadline runs from it.",
+                    name=request.name, date=request.received_date,
+                ))
+
     @api.constrains("identity_requested_date", "identity_received_date", "received_date")
     def _check_identity_dates(self):
         for request in self:
@@ -296,12 +307,15 @@ class SmsGdprRightsRequest(models.Model):
     def action_export_data(self):
         """Build the ZIP of everything held on the person and attach it to the request."""
         self.ensure_one()
+        # A closed request keeps the export it was answered with; exporting again would attach data
+        # of a later date than the answer given.
+        self._check_open()
         if self.request_type not in ("access", "portability"):
             raise UserError(self.env._(
                 "“%(name)s” is a request of type %(type)s: the data export is for access and portability requests.",
                 name=self.name, type=self._type_label(),
             ))
-        partners, leads, numbers = self._person_records()
+        partners, leads, numbers = self._person_records_found()
         PersonData = self.env["sms.gdpr.person.data"]
         sections = PersonData._collect(self.company_id, partners, leads, numbers)
         metadata = {
@@ -337,13 +351,7 @@ class SmsGdprRightsRequest(models.Model):
                 "“%(name)s” is a request of type %(type)s: only erasure requests erase data.",
                 name=self.name, type=self._type_label(),
             ))
-        partners, leads, numbers = self._person_records()
-        if not partners and not leads and not numbers:
-            raise UserError(self.env._(
-                "No contact, lead or number is linked to “%(name)s”. Set the contact, the lead or the phone "
-                "number of the person, then erase again.",
-                name=self.name,
-            ))
+        partners, leads, numbers = self._person_records_found()
         self.env["sms.gdpr.suppression"]._add_numbers(numbers, self.company_id, reason="erasure")
         counts = self.env["sms.gdpr.person.data"]._erase(self.company_id, partners, leads, numbers)
         self.write({"erased": True, "phone": False, "email": False, "description": False})
@@ -497,6 +505,18 @@ class SmsGdprRightsRequest(models.Model):
             self.company_id, extra_numbers, [self.email], self.partner_id, self.lead_id
         )
         return partners, leads, PersonData._numbers_of(partners, leads, extra_numbers)
+
+    def _person_records_found(self):
+        """Return ``_person_records()``, or raise when nothing identifies the person."""
+        partners, leads, numbers = self._person_records()
+        if not partners and not leads and not numbers:
+            raise UserError(self.env._(
+                "No contact, lead or phone number matches “%(name)s”. Set the contact, the lead, the phone number "
+                "or the email of the person, then try again. If the company holds no data on them, close the "
+                "request with the outcome “No data held”.",
+                name=self.name,
+            ))
+        return partners, leads, numbers
 
     def _normalized_phone(self):
         country = self.company_id.sms_gdpr_default_country_id or self.company_id.country_id

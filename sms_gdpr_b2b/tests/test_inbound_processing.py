@@ -1,10 +1,12 @@
 from datetime import datetime
 from pathlib import Path
 
-from odoo.exceptions import AccessError
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from ..compliance.inbound import InboundMessage
+from ..compliance.inbound import InboundMessage, PayloadError
 from .common import SmsGdprCase
 
 CASES_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / "cases" / "inbound_replies.tsv"
@@ -27,9 +29,10 @@ class TestInboundProcessing(SmsGdprCase):
         cls.lead = cls._lead("Zoé Martin", "06 12 34 56 50", user_id=cls.salesperson.id)
         cls.Inbound = cls.env["sms.gdpr.inbound"]
 
-    def _receive(self, body, message_id="m-1", number="+33612345650", company=None):
+    def _receive(self, body, message_id="m-1", number="+33612345650", company=None,
+                 received_at=datetime(2026, 3, 26, 9, 0)):
         message = InboundMessage(provider="generic", provider_message_id=message_id, number=number, body=body,
-                                 received_at=datetime(2026, 3, 26, 9, 0))
+                                 received_at=received_at)
         inbound, _created = self.Inbound._receive(message, company or self.company)
         return inbound
 
@@ -142,3 +145,53 @@ class TestInboundProcessing(SmsGdprCase):
         manager = new_test_user(self.env, login="inbound_manager", groups="sms_gdpr_b2b.sms_gdpr_b2b_group_manager",
                                 company_id=self.company.id, company_ids=[self.company.id])
         self.assertFalse(self.Inbound.with_user(manager).search([("id", "=", inbound.id)]))
+
+    def test_unparseable_sender_raises(self):
+        for sender in ("garbage", "+1", "MYCOMPANY"):
+            with self.subTest(sender=sender), self.assertRaises(PayloadError) as raised:
+                self._receive("STOP", message_id=f"m-{sender}", number=sender)
+            self.assertEqual(raised.exception.code, "bad_number")
+            self.assertEqual(raised.exception.params["value"], sender)
+        self.assertFalse(self.Inbound.search([("provider_message_id", "in", ["m-garbage", "m-+1", "m-MYCOMPANY"])]))
+
+    @freeze_time("2026-03-26 10:00:00")
+    def test_future_provider_date_not_trusted(self):
+        far = self._receive("Bonjour", message_id="m-far", received_at=datetime(2099, 1, 1))
+        self.assertEqual(far.received_date, datetime(2026, 3, 26, 10, 0))
+        self.assertEqual(far.provider_date, datetime(2099, 1, 1))
+        near = self._receive("Bonjour", message_id="m-near", received_at=datetime(2026, 3, 26, 10, 4))
+        self.assertEqual(near.received_date, datetime(2026, 3, 26, 10, 4), "a small clock difference is accepted")
+        late = self._receive("Bonjour", message_id="m-late", received_at=datetime(2026, 3, 26, 10, 6))
+        self.assertEqual(late.received_date, datetime(2026, 3, 26, 10, 0))
+        missing = self._receive("Bonjour", message_id="m-none", received_at=None)
+        self.assertEqual(missing.received_date, datetime(2026, 3, 26, 10, 0))
+        self.assertFalse(missing.provider_date)
+
+    @freeze_time("2026-03-26 11:30:00")
+    def test_stop_opt_out_dated_at_reception(self):
+        inbound = self._receive("STOP", received_at=datetime(2026, 3, 26, 9, 0))
+        self.assertEqual(inbound.state, "processed")
+        self.assertEqual(self.lead.sms_gdpr_opt_out_date, datetime(2026, 3, 26, 9, 0))
+
+    def test_stop_processed_later_keeps_reception_date(self):
+        self.env.ref("sms_gdpr_b2b.automation_inbound_stop").active = False
+        with freeze_time("2026-03-26 09:05:00"):
+            inbound = self._receive("STOP", received_at=datetime(2026, 3, 26, 9, 0))
+        self.env.ref("sms_gdpr_b2b.automation_inbound_stop").active = True
+        with freeze_time("2026-03-27 08:00:00"):
+            inbound.action_reprocess()
+        self.assertEqual(inbound.state, "processed")
+        self.assertEqual(self.lead.sms_gdpr_opt_out_date, datetime(2026, 3, 26, 9, 0))
+
+    def test_rejected_message_not_reprocessed(self):
+        rejected = self.Inbound._reject(self.company, "generic", "The body is not valid UTF-8 JSON.", "{oops")
+        with self.assertRaisesRegex(UserError, "rejected and cannot be processed. The body is not valid"):
+            rejected.action_reprocess()
+
+    @freeze_time("2026-03-26 23:58:00")
+    def test_rights_request_from_message_dated_ahead(self):
+        self.env.user.tz = "UTC"
+        inbound = self._receive("Supprimez mes données", received_at=datetime(2026, 3, 27, 0, 2))
+        self.assertEqual(inbound.received_date, datetime(2026, 3, 27, 0, 2))
+        request = self.env["sms.gdpr.rights.request"].browse(inbound.action_create_rights_request()["res_id"])
+        self.assertEqual(str(request.received_date), "2026-03-26")

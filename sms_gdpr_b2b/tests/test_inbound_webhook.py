@@ -1,4 +1,5 @@
 import json
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 from twilio.request_validator import RequestValidator
@@ -221,3 +222,140 @@ class TestInboundWebhook(HttpCase, SmsGdprCase):
                 headers={"Content-Type": "application/json", "X-Sms-Gdpr-Token": WEBHOOK_TOKEN},
             )
         self.assertEqual(response.status_code, 401)
+
+    def _failing_automation(self, domain, message="The CRM is locked for maintenance."):
+        """Add an automation rule on inbound messages matching ``domain`` that raises ``message``."""
+        automation = self.env["base.automation"].create({
+            "name": "Failing rule",
+            "model_id": self.env.ref("sms_gdpr_b2b.model_sms_gdpr_inbound").id,
+            "trigger": "on_create_or_write",
+            "filter_domain": domain,
+        })
+        self.env["ir.actions.server"].create({
+            "name": "Raise",
+            "model_id": self.env.ref("sms_gdpr_b2b.model_sms_gdpr_inbound").id,
+            "base_automation_id": automation.id,
+            "usage": "base_automation",
+            "state": "code",
+            "code": f"raise UserError({message!r})",
+        })
+        return automation
+
+    def test_unparseable_sender_kept_as_rejected(self):
+        for index, sender in enumerate(["garbage", "+1", "MYCOMPANY"]):
+            with self.subTest(sender=sender):
+                payload = {"message_id": f"bad-{index}", "from": sender, "body": "STOP"}
+                response = self._post_generic(payload)
+                self.assertEqual(response.status_code, 400, response.text)
+                self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+                answer = response.json()
+                self.assertEqual(answer["status"], "bad_number")
+                rejected = self.Inbound.browse(answer["id"])
+                self.assertEqual(rejected.state, "rejected")
+                self.assertEqual(rejected.number, sender)
+                self.assertEqual(json.loads(rejected.raw_payload), payload)
+                self.assertIn(f"“{sender}” is not a valid phone number", rejected.error)
+        self.assertEqual(len(self._inbound_rows()), 3)
+        self.assertFalse(self.env["phone.blacklist"].search([("number", "in", ["garbage", "+1", "MYCOMPANY"])]))
+
+    def test_processing_error_keeps_message(self):
+        # The rule fails once the shipped STOP rule has processed the row, so that rule's changes are undone too.
+        failing = self._failing_automation([("state", "=", "processed")])
+        with self.assertLogs("odoo.addons.sms_gdpr_b2b.controllers.inbound", "ERROR") as logs:
+            response = self._post_generic(self._stop_payload())
+        self.assertEqual(response.status_code, 202, response.text)
+        answer = response.json()
+        self.assertEqual(answer["status"], "processing_failed")
+        inbound = self._inbound_rows()
+        self.assertEqual(inbound.id, answer["id"])
+        self.assertIn(f"Inbound SMS {inbound.id} of company {self.company.id} kept unprocessed", logs.output[0])
+        self.assertNotIn("+33612345640", "".join(logs.output), "no phone number is logged above DEBUG")
+        self.assertEqual(inbound.state, "failed")
+        self.assertEqual(inbound.body, "STOP")
+        self.assertEqual(inbound.e164, "+33612345640")
+        self.assertEqual(inbound.provider_message_id, "msg-1")
+        self.assertEqual(json.loads(inbound.raw_payload), self._stop_payload())
+        self.assertIn("The CRM is locked for maintenance.", inbound.error)
+        self.assertFalse(self.stopper.sms_gdpr_opt_out, "the failed processing is rolled back as a whole")
+
+        replay = self._post_generic(self._stop_payload())
+        self.assertEqual(replay.json()["status"], "duplicate")
+
+        failing.active = False
+        inbound.action_reprocess()
+        self.assertEqual(inbound.state, "processed")
+        self.assertFalse(inbound.error)
+        self.assertEqual(inbound.lead_id, self.stopper)
+        self.assertTrue(self.stopper.sms_gdpr_opt_out)
+
+    def test_twilio_processing_error_returns_twiml(self):
+        self._failing_automation([("state", "=", "processed")])
+        params = {"MessageSid": "SM-failing", "From": "+33612345640", "To": "+33700000000", "Body": "STOP"}
+        with self.assertLogs("odoo.addons.sms_gdpr_b2b.controllers.inbound", "ERROR"):
+            response = self._post_twilio(params)
+        self.assertEqual(response.status_code, 202, response.text)
+        self.assertIn("<Response>", response.text)
+        self.assertEqual(self._inbound_rows().state, "failed")
+
+    def test_unexpected_error_kept_as_rejected(self):
+        # Only the first try to keep the malformed body fails; the row kept after the error passes.
+        self._failing_automation([("state", "=", "rejected"), ("error", "ilike", "not valid UTF-8 JSON")])
+        with self.assertLogs("odoo.addons.sms_gdpr_b2b.controllers.inbound", "ERROR") as logs:
+            response = self._post_generic(None, raw=b"{not json")
+        self.assertEqual(response.status_code, 500)
+        answer = response.json()
+        self.assertEqual(answer["status"], "error")
+        rejected = self._inbound_rows()
+        self.assertEqual(rejected.id, answer["id"])
+        self.assertIn(f"Inbound SMS {rejected.id} of company {self.company.id} kept as rejected", logs.output[0])
+        self.assertEqual(rejected.state, "rejected")
+        self.assertEqual(rejected.raw_payload, "{not json")
+        self.assertIn("The message could not be stored", rejected.error)
+        self.assertIn("The CRM is locked for maintenance.", rejected.error)
+
+    def test_failed_keep_returns_json(self):
+        self._failing_automation([("state", "=", "rejected")])
+        with self.assertLogs("odoo.addons.sms_gdpr_b2b.controllers.inbound", "ERROR") as logs:
+            response = self._post_generic(None, raw=b"{not json")
+        self.assertEqual(response.status_code, 500)
+        self.assertEqual(response.json(), {"status": "error"})
+        self.assertIn(f"Inbound SMS request of company {self.company.id} lost", logs.output[0])
+        self.assertFalse(self._inbound_rows())
+
+    def test_future_received_at_not_trusted(self):
+        payload = {**self._stop_payload(), "received_at": "2099-01-01T00:00:00Z"}
+        before = datetime.now().replace(microsecond=0)
+        response = self._post_generic(payload)
+        after = datetime.now()
+        self.assertEqual(response.status_code, 200, response.text)
+        inbound = self._inbound_rows()
+        self.assertGreaterEqual(inbound.received_date, before)
+        self.assertLessEqual(inbound.received_date, after)
+        self.assertEqual(inbound.provider_date, datetime(2099, 1, 1))
+        self.assertIn("2099-01-01T00:00:00Z", inbound.raw_payload)
+        self.assertLessEqual(self.stopper.sms_gdpr_opt_out_date, after, "the opt-out is not dated in the future")
+
+    def test_slightly_ahead_received_at_kept(self):
+        ahead = (datetime.now() + timedelta(minutes=2)).replace(microsecond=0)
+        payload = {**self._stop_payload(), "received_at": ahead.isoformat() + "Z"}
+        response = self._post_generic(payload)
+        self.assertEqual(response.status_code, 200, response.text)
+        inbound = self._inbound_rows()
+        self.assertEqual(inbound.received_date, ahead)
+        self.assertEqual(inbound.provider_date, ahead)
+
+    def test_stop_attributed_to_odoobot(self):
+        response = self._post_generic(self._stop_payload())
+        self.assertEqual(response.status_code, 200, response.text)
+        odoobot = self.env.ref("base.user_root")
+        inbound = self._inbound_rows()
+        self.assertEqual(inbound.create_uid, odoobot)
+        events = self.env["sms.gdpr.event"].search([
+            "|", "&", ("res_model", "=", "sms.gdpr.inbound"), ("res_id", "=", inbound.id),
+            "&", "&", ("res_model", "=", "crm.lead"), ("res_id", "=", self.stopper.id),
+            ("event_type", "=", "opt_out_set"),
+        ])
+        self.assertEqual(set(events.mapped("event_type")), {"inbound_stop", "opt_out_set"})
+        self.assertEqual(events.user_id, odoobot)
+        note = self.stopper.message_ids.filtered(lambda message: "STOP received" in (message.body or ""))
+        self.assertEqual(note.author_id, odoobot.partner_id)

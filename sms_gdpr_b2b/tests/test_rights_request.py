@@ -90,6 +90,17 @@ class TestRightsRequest(SmsGdprCase):
         todo = request.activity_ids.filtered(lambda activity: activity.user_id == self.dpo)
         self.assertEqual(todo.date_deadline, date(2026, 4, 11), "the to-do follows the deadline")
 
+    def test_received_date_in_future_refused(self):
+        with freeze_time("2026-03-10 10:00:00"):
+            with self.assertRaises(ValidationError) as tomorrow:
+                self._request("access", received_date=date(2026, 3, 11))
+            request = self._request("access", received_date=date(2026, 3, 10))
+            with self.assertRaises(ValidationError) as later:
+                request.received_date = date(2030, 1, 1)
+        self.assertIn("dated 2026-03-11, which is in the future", str(tomorrow.exception))
+        self.assertIn("dated 2030-01-01, which is in the future", str(later.exception))
+        self.assertEqual(request.deadline, date(2026, 4, 10))
+
     def test_identity_verified_without_request(self):
         request = self._request("access")
         with self.assertRaises(UserError):
@@ -216,6 +227,36 @@ class TestRightsRequest(SmsGdprCase):
     def test_export_only_for_access(self):
         with self.assertRaises(UserError):
             self._request("rectification").action_export_data()
+
+    def test_export_needs_a_person(self):
+        unknown_email = self._request("access", lead_id=False, email="nobody@example.org")
+        nothing = self._request("portability", lead_id=False)
+        for request in (unknown_email, nothing):
+            with self.subTest(request=request.name):
+                with self.assertRaisesRegex(UserError, "No contact, lead or phone number matches"):
+                    request.action_export_data()
+                self.assertFalse(request.export_attachment_id)
+                self.assertFalse(self._events(request, "export"))
+
+    def test_export_by_email_only(self):
+        request = self._request("access", lead_id=False, email="ZOE@example.fr")
+        request.action_export_data()
+        content = base64.b64decode(request.export_attachment_id.datas)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            document = json.loads(archive.read("data.json"))
+        self.assertEqual([row["id"] for row in document["leads"]], [self.lead.id])
+
+    def test_export_refused_when_closed(self):
+        request = self._request("access")
+        request.action_export_data()
+        first_export = request.export_attachment_id
+        request.write({"outcome": "granted"})
+        request.action_start()
+        request.action_done()
+        with self.assertRaisesRegex(UserError, "already closed"):
+            request.action_export_data()
+        self.assertEqual(request.export_attachment_id, first_export, "the export sent with the answer stays")
+        self.assertEqual(len(self._events(request, "export")), 1)
 
     def test_erasure_keeps_fingerprint(self):
         campaign = self._confirm_campaign(self.lead)
