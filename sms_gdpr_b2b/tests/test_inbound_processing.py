@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from freezegun import freeze_time
@@ -57,8 +57,8 @@ class TestInboundProcessing(SmsGdprCase):
         opted_out_at = self.lead.sms_gdpr_opt_out_date
         self.lead.write({
             "sms_gdpr_legal_basis": "consent",
-            "sms_gdpr_consent_date": opted_out_at.replace(year=opted_out_at.year + 1),
-            "sms_gdpr_consent_proof": "Web form, 2027",
+            "sms_gdpr_consent_date": opted_out_at + timedelta(days=1),
+            "sms_gdpr_consent_proof": "Web form of the next day",
         })
         inbound = self._receive("START", message_id="m-start")
         self.assertEqual(inbound.state, "processed")
@@ -73,7 +73,8 @@ class TestInboundProcessing(SmsGdprCase):
         self._receive("STOP", message_id="m-stop")
         self.lead.write({
             "sms_gdpr_legal_basis": "consent",
-            "sms_gdpr_consent_date": self.lead.sms_gdpr_opt_out_date.replace(year=2099),
+            "sms_gdpr_consent_date": self.lead.sms_gdpr_opt_out_date + timedelta(days=1),
+            "sms_gdpr_consent_proof": "Web form of the next day",
         })
         inbound = self._receive("START", message_id="m-start")
         self.assertEqual(inbound.state, "kept")
