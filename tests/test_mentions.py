@@ -81,6 +81,28 @@ def test_body_empty():
     assert not check_ok(findings), "empty body is ok"
 
 
+BLANK_BODIES = ["", "   ", "\n\t \r\n", "\u00a0\u202f", "\u200b", " \ufeff\u00ad "]
+
+
+@pytest.mark.parametrize("body", BLANK_BODIES, ids=["empty", "spaces", "line-breaks", "nbsp", "zwsp", "bom-shy"])
+def test_blank_body_only_empty(body):
+    findings = check_message(body, sender_id="ACME", short_code="36111", privacy_url="https://acme.fr/rgpd")
+    assert _codes(findings) == ["body_empty"], f"{body!r} gave {_codes(findings)}"
+
+
+def test_blank_body_keeps_settings_findings():
+    codes = _codes(check_message("  ", sender_id="INFO", short_code="abc"))
+    assert codes == ["body_empty", "short_code_invalid", "sender_id_generic"], f"blank body gave {codes}"
+
+
+@pytest.mark.parametrize("body", BLANK_BODIES, ids=["empty", "spaces", "line-breaks", "nbsp", "zwsp", "bom-shy"])
+def test_compose_blank_body_empty(body):
+    composed = compose_body(body, short_code="36111", opt_out_url="https://acme.fr/stop",
+                            privacy_url="https://acme.fr/rgpd")
+    assert composed == "", f"{body!r} composed into {composed!r}"
+    assert _codes(check_message(composed, sender_id="ACME", short_code="36111"))[0] == "body_empty"
+
+
 @pytest.mark.parametrize(
     "body",
     ["Promo STOP au 36111", "Promo STOP 36111", "Promo Stop SMS au 36111", "Promo STOP au 36 111",

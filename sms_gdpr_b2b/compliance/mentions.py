@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .errors import ComplianceError
 from .segments import count_segments
-from .text import fold
+from .text import fold, is_blank
 
 SEVERITY_ERROR = "error"
 SEVERITY_WARNING = "warning"
@@ -307,18 +307,21 @@ def check_message(
     advertiser: str | None = None,
     privacy_url: str | None = None,
 ) -> list[Finding]:
-    """Check the mandatory mentions of a prospecting SMS, errors first."""
+    """Check the mandatory mentions of a prospecting SMS, errors first.
+
+    A blank body (only white space or invisible characters) gives ``body_empty`` and the
+    findings on the short code and sender ID, but none about the text it lacks.
+    """
     body = body or ""
-    findings = []
-    if not body.strip():
-        findings.append(_error("body_empty", "The message body is empty. Write the message text."))
-    findings += check_short_code(short_code)
+    sender_findings = check_sender_id(sender_id) if sender_id is not None else []
+    if is_blank(body):
+        empty = _error("body_empty", "The message body is empty. Write the message text.")
+        return [empty, *check_short_code(short_code), *sender_findings]
+
+    findings = check_short_code(short_code)
     findings += check_opt_out(body, short_code, opt_out_url, privacy_url)
-
     findings += check_identity(body, sender_id, advertiser)
-    if sender_id is not None:
-        findings += check_sender_id(sender_id)
-
+    findings += sender_findings
     findings += _check_commercial_nature(body)
     findings += _check_privacy_link(body, privacy_url)
     findings += _check_segments(body)
@@ -389,8 +392,13 @@ def compose_body(
     opt_out_url: str | None = None,
     privacy_url: str | None = None,
 ) -> str:
-    """Append the missing opt-out and privacy mentions to ``body`` on a new line, never twice."""
-    body = (body or "").rstrip()
+    """Append the missing opt-out and privacy mentions to ``body`` on a new line, never twice.
+
+    A blank body gives an empty text: mentions alone are no message.
+    """
+    if is_blank(body):
+        return ""
+    body = body.rstrip()
     additions = []
     if (short_code or opt_out_url) and not _opt_out_present(body, short_code, opt_out_url):
         additions.append(opt_out_mention(short_code, opt_out_url))
