@@ -273,6 +273,33 @@ def test_three_segments_accepted():
     assert "too_many_segments" not in codes, f"3-part message gave {codes}"
 
 
+def test_ten_segments_warned_only():
+    body = "Promo " + "x" * (153 * 10 - 30) + " STOP au 36111"
+    assert count_segments(body).segments == 10, count_segments(body)
+    findings = check_message(body, sender_id="ACME", short_code="36111")
+    assert "too_many_segments" in _codes(findings), f"10-part message gave {_codes(findings)}"
+    assert check_ok(findings), f"10-part message blocked: {_codes(findings)}"
+
+
+@pytest.mark.parametrize(
+    "body, segments",
+    [
+        ("Promo " + "x" * (153 * 10) + " STOP au 36111", 11),
+        ("Offre ACME " + "x" * 5000 + " STOP au 36111", 33),
+        ("Offre ACME " + "é" * 200000 + " STOP au 36111", 1308),
+    ],
+    ids=["11-parts", "5000-letters", "200000-accents"],
+)
+def test_message_too_long_blocked(body, segments):
+    findings = check_message(body, sender_id="ACME", short_code="36111")
+    too_long = _finding(findings, "message_too_long")
+    assert too_long.severity == "error", f"{segments}-part message gave {too_long}"
+    assert too_long.params["segments"] == segments, f"params {too_long.params}"
+    assert too_long.params["max_segments"] == 10, f"params {too_long.params}"
+    assert "too_many_segments" not in _codes(findings), f"warning repeated with the error: {_codes(findings)}"
+    assert not check_ok(findings), f"{segments}-part message is ok"
+
+
 def test_sender_findings_included():
     codes = _codes(check_message("Promo STOP au 36111", sender_id="A-B"))
     assert "sender_id_characters" in codes, f"sender ID findings missing: {codes}"

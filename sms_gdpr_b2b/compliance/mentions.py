@@ -14,7 +14,12 @@ SEVERITY_WARNING = "warning"
 
 SENDER_ID_MIN_LENGTH = 3
 SENDER_ID_MAX_LENGTH = 11
+# Above this many SMS parts a message gets a warning, because each part is billed as one SMS.
 MAX_SEGMENTS = 3
+# Above this many SMS parts a message is blocked. The GSM 03.40 concatenation header counts the
+# parts in one byte, so the protocol allows 255 parts. Providers cap far lower, often at 6 to 10
+# parts, and every part is billed for every recipient.
+MAX_SEGMENTS_BLOCKING = 10
 # Shown in place of the short code in an opt_out_missing finding when none is configured.
 SHORT_CODE_PLACEHOLDER = "36xxx"
 
@@ -341,6 +346,17 @@ def _check_commercial_nature(body: str) -> list[Finding]:
 
 def _check_segments(body: str) -> list[Finding]:
     count = count_segments(body)
+    if count.segments > MAX_SEGMENTS_BLOCKING:
+        return [
+            _error(
+                "message_too_long",
+                f"The message takes {count.segments} SMS parts in {count.encoding.upper()}, more than the "
+                f"{MAX_SEGMENTS_BLOCKING} a campaign may send. Shorten it to {MAX_SEGMENTS} parts or fewer.",
+                segments=count.segments,
+                encoding=count.encoding,
+                max_segments=MAX_SEGMENTS_BLOCKING,
+            )
+        ]
     if count.segments <= MAX_SEGMENTS:
         return []
     return [

@@ -55,6 +55,10 @@ FINDING_MESSAGES = {
     "sender_id_generic": _lt(
         "The sender ID “%(sender_id)s” is a generic word that does not identify you. Use your brand name."
     ),
+    "message_too_long": _lt(
+        "The message takes %(segments)s SMS parts, more than the %(max_segments)s a campaign may send, "
+        "and each part is billed for every recipient. Shorten it to 3 parts or fewer."
+    ),
 }
 
 RULE_ERROR_MESSAGES = {

@@ -15,3 +15,4 @@ from . import test_consent_provenance
 from . import test_lead_conversion
 from . import test_merge
 from . import test_processing_register
+from . import test_message_limits
