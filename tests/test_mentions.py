@@ -188,6 +188,27 @@ def test_short_code_invalid(short_code):
     assert "short_code_invalid" in codes, f"short code {short_code!r} gave {codes}"
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["Offre Acme. STOP au abc - Vie privée : https://acme.fr/rgpd", "Offre Acme. https://acme.fr/rgpd",
+     "Offre Acme. STOP au 36111 https://acme.fr/rgpd"],
+    ids=["stop-au-abc", "no-mention", "other-code"],
+)
+def test_invalid_short_code_only_finding(body):
+    findings = check_message(body, sender_id="ACME", short_code="abc", privacy_url="https://acme.fr/rgpd")
+    assert _codes(findings) == ["short_code_invalid"], f"{body!r} gave {_codes(findings)}"
+
+
+def test_invalid_short_code_link_checked():
+    codes = _codes(check_message("Offre Acme. STOP au abc", sender_id="ACME", short_code="abc",
+                                 opt_out_url="https://acme.fr/stop"))
+    assert codes == ["short_code_invalid", "opt_out_missing", "privacy_link_missing"], f"gave {codes}"
+    missing = _finding(check_message("Offre Acme", sender_id="ACME", short_code="abc",
+                                     opt_out_url="https://acme.fr/stop"), "opt_out_missing")
+    assert "abc" not in missing.message, f"the invalid code is asked for: {missing.message}"
+    assert missing.params["short_code"] == "36xxx", f"params {missing.params}"
+
+
 @pytest.mark.parametrize("short_code", ["36111", "38 111", "81234"])
 def test_short_code_valid(short_code):
     codes = _codes(check_message("Promo STOP au 36111", sender_id="ACME", short_code=short_code))

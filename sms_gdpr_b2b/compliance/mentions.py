@@ -324,13 +324,26 @@ def check_message(
         return [empty, *check_short_code(short_code), *sender_findings]
 
     findings = check_short_code(short_code)
-    findings += check_opt_out(body, short_code, opt_out_url, privacy_url)
+    findings += _check_opt_out_with_valid_code(body, short_code, opt_out_url, privacy_url, findings)
     findings += check_identity(body, sender_id, advertiser)
     findings += sender_findings
     findings += _check_commercial_nature(body)
     findings += _check_privacy_link(body, privacy_url)
     findings += _check_segments(body)
     return sorted(findings, key=lambda finding: finding.severity != SEVERITY_ERROR)
+
+
+def _check_opt_out_with_valid_code(body, short_code, opt_out_url, privacy_url, short_code_findings):
+    """Check the opt-out mention, leaving an invalid short code to its own ``short_code_invalid`` finding.
+
+    Asking for "STOP au abc" would contradict that finding, so an invalid short code only
+    leaves the opt-out link to check, when one is configured.
+    """
+    if not short_code_findings:
+        return check_opt_out(body, short_code, opt_out_url, privacy_url)
+    if opt_out_url:
+        return check_opt_out(body, None, opt_out_url, privacy_url)
+    return []
 
 
 def _check_commercial_nature(body: str) -> list[Finding]:
