@@ -36,7 +36,7 @@ RENTED_LIST_EXPECTED = {
     10: ("warning", ["missing_collection_date"], "+33612345604"),
     11: ("warning", ["several_numbers"], "+33612345605"),
     12: ("warning", ["not_mobile"], "+33199001206"),
-    13: ("warning", ["no_number"], None),
+    13: ("warning", ["invalid_number"], None),
     14: ("import", [], "+33612345607"),
     15: ("warning", ["consent_without_date"], "+33612345608"),
     16: ("warning", ["not_mobile", "missing_legal_basis"], "+33199001209"),
@@ -311,6 +311,33 @@ def test_invalid_and_unknown_values_warned():
     )
     assert codes(row) == ["unknown_country", "invalid_number", "invalid_email", "unknown_legal_basis"]
     assert (row.e164, row.country_code, row.legal_basis) == (None, None, "none")
+
+
+@pytest.mark.parametrize("cell", ["garbage", "n/a", "+1", "-", "N/C", "06 12"])
+def test_number_cell_not_a_number_invalid(cell):
+    row = only_row(f"Nom;Portable;Pays\nMartin;{cell};FR\n")
+    invalid = [reason for reason in row.reasons if reason.code == "invalid_number"]
+    assert len(invalid) == 1, f"{cell!r} gave {codes(row)}"
+    assert invalid[0].params["value"] == cell, f"{cell!r} reported as {invalid[0].params}"
+    assert cell in invalid[0].message, invalid[0].message
+    assert "no_number" not in codes(row), f"{cell!r} reported as missing: {codes(row)}"
+    assert row.invalid_numbers == [cell], row.invalid_numbers
+    assert (row.e164, row.mobile, row.decision) == (None, None, "warning")
+
+
+@pytest.mark.parametrize("cell", ["", "   "])
+def test_number_cell_empty_missing(cell):
+    row = only_row(f"Nom;Portable;Pays\nMartin;{cell};FR\n")
+    assert "no_number" in codes(row), f"{cell!r} gave {codes(row)}"
+    assert "invalid_number" not in codes(row), f"{cell!r} gave {codes(row)}"
+    assert row.invalid_numbers == []
+
+
+def test_invalid_part_beside_valid_number():
+    row = only_row("Nom;Portable;Pays\nMartin;06 12 34 56 01 / 06 12;FR\n")
+    assert row.e164 == "+33612345601", row.e164
+    assert codes(row) == ["invalid_number", "missing_legal_basis", "missing_source", "missing_collection_date"]
+    assert row.invalid_numbers == ["06 12"]
 
 
 def test_excel_scientific_number_invalid():

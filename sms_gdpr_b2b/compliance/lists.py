@@ -125,6 +125,8 @@ class LeadRow:
     e164: str | None = None
     number_type: str | None = None
     other_numbers: list[str] = field(default_factory=list)
+    # Values of the number cells that are not valid numbers, kept in the lead's notes.
+    invalid_numbers: list[str] = field(default_factory=list)
     legal_basis: str = "none"
     data_source: str | None = None
     source_detail: str | None = None
@@ -309,11 +311,12 @@ def _read_numbers(row: LeadRow, mobile_cells: list[str], phone_cells: list[str],
     row.number_cell = " / ".join(mobile_cells or phone_cells)
     found = []  # (cell, part, info) of each valid number, without repeats
     for cell in [*mobile_cells, *phone_cells]:
+        # Any text in a number cell is read as a number, so "n/a" or "garbage" is reported as
+        # invalid with its value. Only an empty cell means that the row has no number.
         for part in split_numbers(cell):
-            if not any(char.isdigit() for char in part):
-                continue
             info = normalize_number(part, company_country, row.country_code)
             if info.e164 is None:
+                row.invalid_numbers.append(part)
                 row.reasons.append(row_reason(
                     "invalid_number", SEVERITY_WARNING,
                     f'"{part}" is not a valid phone number and was left out.',

@@ -28,7 +28,7 @@ RENTED_LIST_EXPECTED = {
     10: ("import", ""),
     11: ("warning", "several_numbers"),
     12: ("warning", "not_mobile"),
-    13: ("warning", "no_number"),
+    13: ("warning", "invalid_number"),
     14: ("import", ""),
     15: ("warning", "consent_without_date"),
     16: ("warning", "not_mobile"),
@@ -122,6 +122,7 @@ class TestListImport(SmsGdprCase):
         self.assertEqual(landline.sms_gdpr_exclusion_reason, "not_mobile")
         no_number = self._line(wizard, 13).lead_id
         self.assertEqual(no_number.sms_gdpr_exclusion_reason, "no_number")
+        self.assertIn("Invalid numbers in the file, left out: n/a", str(no_number.description))
         self.assertEqual(self._line(wizard, 16).lead_id.sms_gdpr_legal_basis, "legitimate_interest")
         self.assertEqual(self._line(wizard, 15).lead_id.sms_gdpr_exclusion_reason, "consent_missing")
 
@@ -289,6 +290,19 @@ class TestListImport(SmsGdprCase):
         self.assertEqual(second.sms_gdpr_e164, "+33612345608")
         self.assertEqual(second.sms_gdpr_legal_basis, "contract")
         self.assertEqual(self._line(wizard, 2).reason_codes, "region_mismatch")
+
+    def test_text_in_number_cell_invalid(self):
+        wizard = self._wizard(csv_bytes(
+            "E;Martin;Eve;garbage;France;Salon;12/03/2026;",
+            "F;Petit;Léa;;France;Salon;12/03/2026;",
+        ))
+        wizard.action_import()
+        garbage, empty = self._line(wizard, 2), self._line(wizard, 3)
+        self.assertEqual(garbage.reason_codes, "invalid_number")
+        self.assertIn("“garbage” is not a valid phone number", garbage.reasons)
+        self.assertEqual(garbage.raw_number, "garbage")
+        self.assertIn("garbage", str(garbage.lead_id.description))
+        self.assertEqual(empty.reason_codes, "no_number")
 
     def test_unreadable_files_rejected(self):
         with self.assertRaisesRegex(UserError, "Excel 97-2003"):

@@ -274,13 +274,17 @@ class SmsGdprListImport(models.TransientModel):
         return provider or Partner.create({"name": name, "is_company": True})
 
     def _lead_description(self, row):
-        """Return the lead's notes: where it was imported from, extra numbers and the columns not imported."""
+        """Return the lead's notes: the file and line, extra and invalid numbers, and the columns not imported."""
         parts = [Markup("<p>%s</p>") % self.env._(
             "Imported from %(file)s, line %(line)s.", file=self.filename or "", line=row.line
         )]
         if row.other_numbers:
             parts.append(Markup("<p>%s</p>") % self.env._(
                 "Other numbers: %(numbers)s", numbers=", ".join(row.other_numbers)
+            ))
+        if row.invalid_numbers:
+            parts.append(Markup("<p>%s</p>") % self.env._(
+                "Invalid numbers in the file, left out: %(numbers)s", numbers=", ".join(row.invalid_numbers)
             ))
         if row.extra:
             items = Markup().join(
