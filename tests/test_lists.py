@@ -167,8 +167,13 @@ def test_xlsx_cells():
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 32, "unsupported_format"),
         (b"PK\x03\x04broken", "unreadable_file"),
         (b"foo;bar\n1;2\n", "no_known_column"),
+        (b"Nom;Portable\r\n", "no_data_rows"),
+        (b"\r\nNom;Portable\r\n;;\r\n\r\n", "no_data_rows"),
+        (b"Nom;Portable\nA\x00B;0612345601\n", "unreadable_file"),
+        (b")}\x10d3\x1a\xfa\xff.EUL\x00\xb4\xe1\xfd\x02", "unreadable_file"),
     ],
-    ids=["empty", "blank", "xls", "broken-xlsx", "unknown-header"],
+    ids=["empty", "blank", "xls", "broken-xlsx", "unknown-header", "header-only", "header-blank-rows",
+         "nul-in-cell", "binary"],
 )
 def test_unusable_files(data, code):
     with pytest.raises(ComplianceError) as raised:
@@ -415,6 +420,23 @@ def test_stop_list_without_number_column():
     with pytest.raises(ComplianceError) as raised:
         read_stop_list(b"Date;Canal\n2026-03-12;SMS\n", "stop.csv", "FR")
     assert raised.value.code == "no_number_column"
+
+
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        (b"", "empty_file"),
+        (b"Num\xe9ro;Date\r\n", "no_data_rows"),
+        (b"Mobile\n\n;\n", "no_data_rows"),
+        (b"\x9a\x00\x12\x00+33612345601\x00\xff", "unreadable_file"),
+    ],
+    ids=["empty", "header-only", "header-blank-rows", "binary"],
+)
+def test_stop_list_unusable_files(data, code):
+    with pytest.raises(ComplianceError) as raised:
+        read_stop_list(data, "stop.csv", "FR")
+    assert raised.value.code == code
+    assert "stop.csv" in str(raised.value)
 
 
 def test_stop_list_already_blacklisted():

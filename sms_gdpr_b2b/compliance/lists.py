@@ -194,7 +194,8 @@ def read_lead_list(
 ) -> LeadList:
     """Read and check every row of a lead list (CSV or XLSX), deduplicating numbers inside the file.
 
-    Raises ComplianceError when the file cannot be read or its first line names no known column.
+    Raises ComplianceError when the file cannot be read, its first line names no known column,
+    or no data row follows that line.
     """
     company = check_country(company_country)
     defaults = defaults or ListDefaults()
@@ -224,9 +225,22 @@ def _split_header(table: Table, filename: str | None) -> tuple[TableRow, list[Ta
                     filename=filename or "file",
                     line=row.line,
                 )
-            return row, table.rows[index + 1:]
+            body = table.rows[index + 1:]
+            if all(body_row.is_empty for body_row in body):
+                raise no_data_rows_error(filename)
+            return row, body
     raise ComplianceError("empty_file", f'"{filename or "file"}" has no line with content.',
                           filename=filename or "file")
+
+
+def no_data_rows_error(filename: str | None) -> ComplianceError:
+    """Return the error for a file whose header line is followed by no data row."""
+    name = filename or "file"
+    return ComplianceError(
+        "no_data_rows",
+        f'"{name}" has a header line but no data rows. Add the rows below the header and import it again.',
+        filename=name,
+    )
 
 
 def _map_header(headers: tuple[str, ...]) -> tuple[dict[int, str], list[str]]:

@@ -27,6 +27,7 @@ from .lists import (
     SEVERITY_WARNING,
     RowReason,
     decision_for,
+    no_data_rows_error,
     row_reason,
 )
 from .phone import check_country, normalize_number, split_numbers
@@ -88,6 +89,8 @@ def read_stop_list(data: bytes, filename: str | None, company_country: str, now:
                 f'"{filename or "file"}" has no number column. Name it "Numéro", "Mobile" or "Number".',
                 filename=filename or "file",
             )
+        if not rows:
+            raise no_data_rows_error(filename)
     else:
         columns = _headerless_stop_columns(rows[0].cells)
     entries = [_stop_entry(row, columns, company, now) for row in rows]

@@ -50,8 +50,7 @@ def read_table(data: bytes, filename: str | None = None) -> Table:
     """Read a CSV or XLSX file into rows, or raise ComplianceError naming what is wrong with it."""
     name = filename or "file"
     if not data or not data.strip():
-        raise ComplianceError("empty_file", f'"{name}" is empty. Choose a CSV or XLSX file with a header line.',
-                              filename=name)
+        raise empty_file_error(name)
     if data.startswith(_OLE2_MAGIC):
         raise ComplianceError(
             "unsupported_format",
@@ -61,6 +60,13 @@ def read_table(data: bytes, filename: str | None = None) -> Table:
     if data.startswith(_ZIP_MAGIC):
         return _read_xlsx(data, name)
     return _read_csv(data, name)
+
+
+def empty_file_error(filename: str | None) -> ComplianceError:
+    """Return the error for a file with no content, or only white space."""
+    name = filename or "file"
+    return ComplianceError("empty_file", f'"{name}" is empty. Choose a CSV or XLSX file with a header line.',
+                           filename=name)
 
 
 # ----------------------------------------------------------------------
@@ -97,6 +103,14 @@ def detect_delimiter(text: str) -> str:
 
 def _read_csv(data: bytes, name: str) -> Table:
     text, encoding = decode_text(data)
+    if "\x00" in text:
+        # A text file has no NUL character, and PostgreSQL cannot store one in a text column.
+        raise ComplianceError(
+            "unreadable_file",
+            f'"{name}" is not a CSV file: it contains NUL bytes, as binary files do. Save the list as CSV '
+            "or XLSX and import it again.",
+            filename=name,
+        )
     delimiter = detect_delimiter(text)
     table = Table(FORMAT_CSV, encoding, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

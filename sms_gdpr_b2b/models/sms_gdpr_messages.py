@@ -200,6 +200,10 @@ IMPORT_FILE_ERROR_MESSAGES = {
         "The file “%(filename)s” has no number column. Name it “Numéro”, “Mobile” or “Number”, "
         "or leave out the header line."
     ),
+    "no_data_rows": _lt(
+        "The file “%(filename)s” has a header line but no data rows. Add the rows below the header "
+        "and import it again."
+    ),
 }
 
 

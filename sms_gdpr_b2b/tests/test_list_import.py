@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import SmsGdprCase
+from .import_common import BINARY_DATA, ImportFileAssertions
 
 # The sample purchased list kept with the core tests: Windows-1252, ";", CRLF, French headers.
 RENTED_LIST_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "rented_list_fr.csv"
@@ -46,7 +47,7 @@ def csv_bytes(*lines, header=HEADER):
 
 
 @tagged("post_install", "-at_install")
-class TestListImport(SmsGdprCase):
+class TestListImport(SmsGdprCase, ImportFileAssertions):
 
     def _wizard(self, data, filename="list.csv", user=None, **vals):
         return self.env["sms.gdpr.list.import"].with_user(user or self.env.user).create({
@@ -311,3 +312,17 @@ class TestListImport(SmsGdprCase):
             self._wizard(b"foo;bar\r\n1;2\r\n", "odd.csv").action_check()
         with self.assertRaisesRegex(UserError, "Choose the file"):
             self.env["sms.gdpr.list.import"].create({}).action_check()
+
+    def test_empty_and_header_only_files(self):
+        cases = [
+            (b"", "empty.csv", "The file “empty.csv” is empty"),
+            (b"  \r\n", "blank.csv", "The file “blank.csv” is empty"),
+            (HEADER.encode("cp1252"), "header.csv", "The file “header.csv” has a header line but no data rows"),
+            (HEADER.encode("cp1252") + b";;;;;;;\r\n\r\n", "blank_rows.csv", "“blank_rows.csv” has a header line"),
+        ]
+        for data, filename, message in cases:
+            self.assert_file_rejected(self._wizard(data, filename), message)
+
+    def test_binary_file_rejected(self):
+        wizard = self._wizard(BINARY_DATA, "photo.csv")
+        self.assert_file_rejected(wizard, "The file “photo.csv” cannot be read as CSV or XLSX")

@@ -5,6 +5,7 @@ from datetime import datetime
 from odoo.tests import tagged
 
 from .common import SmsGdprCase
+from .import_common import BINARY_DATA, ImportFileAssertions
 
 # A platform export: ";" separators, French headers, local Paris times, and two unreadable numbers.
 STOP_EXPORT = (
@@ -19,7 +20,7 @@ STOP_EXPORT = (
 
 
 @tagged("post_install", "-at_install")
-class TestStopListImport(SmsGdprCase):
+class TestStopListImport(SmsGdprCase, ImportFileAssertions):
 
     def _wizard(self, data, filename="stop.csv", **vals):
         return self.env["sms.gdpr.stop.list.import"].create({
@@ -130,3 +131,18 @@ class TestStopListImport(SmsGdprCase):
         self.assertEqual(opt_outs["+33612345601"]["date"], "2026-03-12 13:05:00")
         self.assertEqual(opt_outs["+33612345601"]["file_channel"], "STOP")
         self.assertEqual(details["decisions"], {"opt_out": 3, "skip": 1, "reject": 2})
+
+    def test_empty_and_header_only_files(self):
+        cases = [
+            (b"", "empty.csv", "The file “empty.csv” is empty"),
+            (b"Num\xe9ro;Date de d\xe9sinscription\r\n", "header.csv",
+             "The file “header.csv” has a header line but no data rows"),
+        ]
+        for data, filename, message in cases:
+            self.assert_file_rejected(self._wizard(data, filename), message)
+
+    def test_binary_file_rejected(self):
+        lead = self._lead("Claire", "06 12 34 56 01")
+        wizard = self._wizard(BINARY_DATA + b"\n+33612345601\n", "photo.csv")
+        self.assert_file_rejected(wizard, "The file “photo.csv” cannot be read as CSV or XLSX")
+        self.assertFalse(lead.sms_gdpr_opt_out)

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..compliance.errors import ComplianceError
+from ..compliance.tables import empty_file_error
 from ..models.sms_gdpr_messages import import_file_error_message, import_reason_message
 
 STATES = [
@@ -45,8 +46,11 @@ class SmsGdprImportMixin(models.AbstractModel):
         self.state = "upload"
 
     def _file_data(self):
-        """Return the uploaded file's bytes, or raise when no file is chosen."""
+        """Return the uploaded file's bytes, or raise when no file is chosen or the file is empty."""
         self.ensure_one()
+        if not self.file and self.filename:
+            # The web client stores an empty upload as no file, but keeps its name.
+            raise self._file_error(empty_file_error(self.filename))
         if not self.file:
             raise UserError(self.env._("Choose the file to import first."))
         return base64.b64decode(self.file)
