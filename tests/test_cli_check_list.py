@@ -120,6 +120,19 @@ def test_check_list_file_without_rows(tmp_path, content, message):
     assert str(path) in result.stderr, result.stderr
 
 
+def test_check_list_huge_cell(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text(f"Société;Nom;Portable\n{'A' * 200_000};Martin;0612345601\nAcme;Petit;0612345602\n",
+                    encoding="utf-8")
+    objects = _json_lines(_run("check-list", str(path), "--company-country", "FR"))
+    huge, normal, summary = objects
+    assert (huge["line"], huge["decision"]) == (2, "reject"), huge
+    assert [reason["code"] for reason in huge["reasons"]] == ["cell_too_long"], huge
+    assert len(huge["name"]) < 100, len(huge["name"])
+    assert normal["decision"] == "warning", normal
+    assert summary["summary"]["decisions"] == {"warning": 1, "reject": 1}, summary
+
+
 @pytest.mark.parametrize("args", [("check-list",), ("check-list", str(RENTED_LIST))], ids=["no-file", "no-country"])
 def test_check_list_missing_argument(args):
     result = _run(*args)

@@ -1,3 +1,4 @@
+import csv
 import io
 from datetime import date, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from sms_gdpr_compliance.list_values import (
 )
 from sms_gdpr_compliance.lists import ListDefaults, exclude_known_numbers, read_lead_list, summarize
 from sms_gdpr_compliance.stop_lists import mark_already_blacklisted, read_stop_list
-from sms_gdpr_compliance.tables import decode_text, detect_delimiter, read_table
+from sms_gdpr_compliance.tables import MAX_CELL_LENGTH, decode_text, detect_delimiter, read_table
 
 RENTED_LIST = Path(__file__).parent / "data" / "rented_list_fr.csv"
 TODAY = date(2026, 4, 1)
@@ -350,6 +351,56 @@ def test_excel_scientific_number_invalid():
     assert "invalid_number" in codes(row)
 
 
+@pytest.fixture
+def default_csv_field_limit():
+    """Run a test with the csv module's default field size limit, as in a fresh Python."""
+    previous = csv.field_size_limit(131072)
+    yield
+    csv.field_size_limit(previous)
+
+
+@pytest.mark.usefixtures("default_csv_field_limit")
+def test_huge_cell_rejects_its_row():
+    text = f"Société;Nom;Portable\n{'A' * 2_000_000};Martin;0612345601\nAcme;Petit;0612345602\n"
+    rows = lead_list(text).rows
+    huge, normal = rows
+    assert (huge.line, huge.decision, codes(huge)) == (2, "reject", ["cell_too_long"])
+    assert huge.reasons[0].params == {"column": "Société", "length": 2_000_000, "limit": MAX_CELL_LENGTH}
+    assert len(huge.company) < 100, f"company kept with {len(huge.company)} characters"
+    assert huge.company.startswith("AAAA") and huge.company.endswith("…"), huge.company
+    assert normal.decision == "warning", codes(normal)
+    assert normal.e164 == "+33612345602"
+
+
+@pytest.mark.parametrize("length, decision", [(MAX_CELL_LENGTH, "warning"), (MAX_CELL_LENGTH + 1, "reject")])
+def test_cell_length_limit(length, decision):
+    row = only_row(f"Nom;Portable;Notes\nMartin;0612345601;{'x' * length}\n")
+    assert row.decision == decision, codes(row)
+
+
+def test_long_cells_each_named():
+    row = only_row(f"Nom;Portable;;Ville\n{'a' * 1500};0612345601;{'b' * 1200};{'c' * 1001}\n")
+    reasons = [(reason.params["column"], reason.params["length"]) for reason in row.reasons]
+    assert reasons == [("Nom", 1500), ("#3", 1200), ("Ville", 1001)], reasons
+
+
+def test_long_cell_from_open_quote():
+    lines = "".join(f"Soc {index};Nom {index};06123456{index:02d}\n" for index in range(60))
+    rows = lead_list(f'Société;Nom;Portable\n"Acme;Martin;0612345600\n{lines}').rows
+    assert [(row.line, row.decision) for row in rows] == [(2, "reject")], rows
+    assert "close the quote" in rows[0].reasons[0].message
+
+
+def test_long_xlsx_cell_rejected():
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Company", "Mobile"])
+    workbook.active.append(["B" * 5000, "+33612345601"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    row = read_lead_list(buffer.getvalue(), "list.xlsx", "FR", today=TODAY).rows[0]
+    assert (row.decision, codes(row)) == ("reject", ["cell_too_long"])
+
+
 def test_duplicate_kept_after_rejected_row():
     rows = lead_list("Nom;E-mail;Portable\n;;06 12 34 56 01\nMartin;;+33612345601\n").rows
     assert [row.decision for row in rows] == ["warning", "skip"]
@@ -437,6 +488,33 @@ def test_stop_list_unusable_files(data, code):
         read_stop_list(data, "stop.csv", "FR")
     assert raised.value.code == code
     assert "stop.csv" in str(raised.value)
+
+
+@pytest.mark.usefixtures("default_csv_field_limit")
+def test_stop_list_huge_channel_ignored():
+    data = f"+33612345601;2026-03-12;{'STOP ' * 100_000}\n0612345602;2026-03-12;STOP\n".encode()
+    _table, entries = read_stop_list(data, "stop.csv", "FR", now=datetime(2026, 4, 1))
+    huge, normal = entries
+    assert (huge.decision, [reason.code for reason in huge.reasons]) == ("opt_out", ["long_cell_ignored"])
+    assert huge.reasons[0].params == {"column": "#3", "length": 499_999, "limit": MAX_CELL_LENGTH}
+    assert (huge.numbers, huge.channel, huge.date) == (["+33612345601"], None, datetime(2026, 3, 12))
+    assert normal.numbers == ["+33612345602"]
+
+
+def test_stop_list_long_date_ignored():
+    data = f"Numéro;Date\n0612345601;{'9' * 1200}\n".encode()
+    entry = read_stop_list(data, "stop.csv", "FR", now=datetime(2026, 4, 1))[1][0]
+    assert [reason.code for reason in entry.reasons] == ["long_cell_ignored"]
+    assert entry.reasons[0].params["column"] == "Date"
+    assert (entry.decision, entry.numbers, entry.date) == ("opt_out", ["+33612345601"], None)
+
+
+def test_stop_list_long_number_cell_rejected():
+    data = f"Numéro;Date\n{'0' * 3000};2026-03-12\n".encode()
+    entry = read_stop_list(data, "stop.csv", "FR", now=datetime(2026, 4, 1))[1][0]
+    assert (entry.decision, [reason.code for reason in entry.reasons]) == ("reject", ["cell_too_long"])
+    assert entry.reasons[0].params["column"] == "Numéro"
+    assert len(entry.raw) < 100 and entry.raw.endswith("…"), entry.raw
 
 
 def test_stop_list_already_blacklisted():

@@ -10,6 +10,10 @@ Every data row gets a decision and the reasons for it, with its line number in t
 
 STOP lists are read in ``stop_lists``.
 
+A row with a cell longer than ``tables.MAX_CELL_LENGTH`` characters is rejected, and the report
+names the cell. Such a cell is almost always a quote left open or a file that is not a list, and
+cutting it would import a wrong value without notice.
+
 A row without a usable number still becomes a lead (with a warning), because a lead that cannot
 receive SMS can still be called or emailed. A row whose number has opted out, is blacklisted or
 is on the opposition list is skipped: creating a lead for a person who objected would start
@@ -50,7 +54,7 @@ from .list_values import (
 )
 from .mentions import Finding
 from .phone import NumberInfo, check_country, format_international, normalize_number, split_numbers
-from .tables import Table, TableRow, read_table
+from .tables import MAX_CELL_LENGTH, Table, TableRow, read_table
 
 DECISION_IMPORT = "import"
 DECISION_WARNING = "warning"
@@ -202,15 +206,53 @@ def read_lead_list(
     today = today or date.today()
     table = read_table(data, filename)
     header, body = _split_header(table, filename)
+    header = header.clipped()
     columns, ignored = _map_header(header.cells)
     rows = []
     for table_row in body:
-        if not table_row.is_empty:
-            values, extra = _row_values(table_row, header.cells, columns)
-            rows.append(check_lead_row(table_row.line, values, extra, company, defaults, today))
+        if table_row.is_empty:
+            continue
+        too_long = long_cell_reasons(table_row, header.cells)
+        values, extra = _row_values(table_row.clipped(), header.cells, columns)
+        row = check_lead_row(table_row.line, values, extra, company, defaults, today)
+        if too_long:
+            # The other reasons would be about clipped values, so only the rejection is kept.
+            row.reasons = too_long
+        rows.append(row)
     mark_duplicates(rows)
     mapping = {header.cells[index]: name for index, name in columns.items()}
     return LeadList(table.format, table.encoding, table.delimiter, mapping, ignored, rows)
+
+
+def long_cell_reasons(row: TableRow, headers: tuple[str, ...] = ()) -> list[RowReason]:
+    """Return a rejection for each cell of ``row`` longer than ``MAX_CELL_LENGTH``, naming its column."""
+    return [long_cell_reason(column_name(headers, index), len(row.cells[index])) for index in row.long_cells()]
+
+
+def long_cell_reason(column: str, length: int, row_rejected: bool = True) -> RowReason:
+    """Return the reason for a ``column`` cell of ``length`` characters, over ``MAX_CELL_LENGTH``.
+
+    The reason rejects the row (``cell_too_long``), or with ``row_rejected=False`` warns that only
+    the cell is ignored (``long_cell_ignored``).
+    """
+    if row_rejected:
+        code, severity = "cell_too_long", SEVERITY_REJECT
+        outcome = "so the row is not imported. Shorten the cell, or close the quote that merged the next lines into it."
+    else:
+        code, severity = "long_cell_ignored", SEVERITY_WARNING
+        outcome = "so it is ignored and the rest of the row is read."
+    return row_reason(
+        code, severity,
+        f'The "{column}" cell has {length} characters, more than the {MAX_CELL_LENGTH} a cell may have, {outcome}',
+        column=column,
+        length=length,
+        limit=MAX_CELL_LENGTH,
+    )
+
+
+def column_name(headers: tuple[str, ...], index: int) -> str:
+    """Return the header of column ``index``, or "#3" for the third column of a file without a header."""
+    return headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
 
 
 def _split_header(table: Table, filename: str | None) -> tuple[TableRow, list[TableRow]]:

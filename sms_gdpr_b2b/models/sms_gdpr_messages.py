@@ -174,6 +174,14 @@ IMPORT_REASON_MESSAGES = {
         "“%(value)s” is in the future, so the import time is recorded as the opt-out date."
     ),
     "already_blacklisted": _lt("%(e164)s was already on the blacklist."),
+    "cell_too_long": _lt(
+        "The “%(column)s” cell has %(length)s characters, more than the %(limit)s a cell may have, so the "
+        "row is not imported. Shorten the cell, or close the quote that merged the next lines into it."
+    ),
+    "long_cell_ignored": _lt(
+        "The “%(column)s” cell has %(length)s characters, more than the %(limit)s a cell may have, so it is "
+        "ignored and the rest of the row is read."
+    ),
 }
 
 # Names of the dates a reason may be about, for the %(field)s of ``invalid_date`` and ``future_date``.

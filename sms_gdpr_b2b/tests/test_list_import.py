@@ -313,6 +313,22 @@ class TestListImport(SmsGdprCase, ImportFileAssertions):
         with self.assertRaisesRegex(UserError, "Choose the file"):
             self.env["sms.gdpr.list.import"].create({}).action_check()
 
+    def test_huge_cell_rejects_row(self):
+        data = ("Société;Nom;Portable\r\n" + "A" * 2_000_000 + ";Martin;0612345601\r\nAcme;Petit;0612345602\r\n")
+        wizard = self._wizard(data.encode("utf-8"), "huge.csv")
+        wizard.action_import()
+        huge, normal = self._line(wizard, 2), self._line(wizard, 3)
+        self.assertEqual((huge.decision, huge.reason_codes), ("reject", "cell_too_long"))
+        self.assertIn("The “Société” cell has 2000000 characters, more than the 1000", huge.reasons)
+        self.assertFalse(huge.lead_id)
+        self.assertFalse(self._leads_of("+33612345601"))
+        self.assertEqual(wizard.lead_ids, normal.lead_id)
+        self.assertEqual(normal.lead_id.partner_name, "Acme")
+        report = base64.b64decode(wizard.report_file).decode("utf-8-sig")
+        self.assertLess(len(report), 2000, "the report carries the huge cell")
+        event = self.env["sms.gdpr.event"].search([("event_type", "=", "import")], order="sequence desc", limit=1)
+        self.assertLess(len(event.details), 2000, "the audit log carries the huge cell")
+
     def test_empty_and_header_only_files(self):
         cases = [
             (b"", "empty.csv", "The file “empty.csv” is empty"),

@@ -132,6 +132,25 @@ class TestStopListImport(SmsGdprCase, ImportFileAssertions):
         self.assertEqual(opt_outs["+33612345601"]["file_channel"], "STOP")
         self.assertEqual(details["decisions"], {"opt_out": 3, "skip": 1, "reject": 2})
 
+    def test_huge_cells(self):
+        claire = self._lead("Claire", "06 12 34 56 01")
+        paul = self._lead("Paul", "06 12 34 56 02")
+        data = (
+            f"Numéro;Date;Mot-clé\r\n+33612345601;2026-03-12;{'STOP ' * 400_000}\r\n"
+            f"{'0' * 5000};;STOP\r\n+33612345602;;STOP\r\n"
+        )
+        wizard = self._wizard(data.encode("utf-8"))
+        wizard.action_import()
+        huge_channel, huge_number = self._line(wizard, 2), self._line(wizard, 3)
+        self.assertEqual((huge_channel.decision, huge_channel.reason_codes), ("opt_out", "long_cell_ignored"))
+        self.assertIn("The “Mot-clé” cell has 1999999 characters", huge_channel.reasons)
+        self.assertTrue(claire.sms_gdpr_opt_out, "an over-long channel cell lost the opt-out")
+        self.assertEqual((huge_number.decision, huge_number.reason_codes), ("reject", "cell_too_long"))
+        self.assertLess(len(huge_number.raw_number), 100)
+        self.assertTrue(paul.sms_gdpr_opt_out)
+        event = self.env["sms.gdpr.event"].search([("event_type", "=", "import")], order="sequence desc", limit=1)
+        self.assertLess(len(event.details), 5000, "the audit log carries the huge cell")
+
     def test_empty_and_header_only_files(self):
         cases = [
             (b"", "empty.csv", "The file “empty.csv” is empty"),
