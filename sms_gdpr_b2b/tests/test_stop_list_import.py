@@ -1,4 +1,6 @@
 import base64
+import csv
+import io
 import json
 from datetime import datetime
 
@@ -150,6 +152,15 @@ class TestStopListImport(SmsGdprCase, ImportFileAssertions):
         self.assertTrue(paul.sms_gdpr_opt_out)
         event = self.env["sms.gdpr.event"].search([("event_type", "=", "import")], order="sequence desc", limit=1)
         self.assertLess(len(event.details), 5000, "the audit log carries the huge cell")
+
+    def test_report_csv_escapes_formulas(self):
+        wizard = self._wizard(b'Number;Keyword\n+33612345601;STOP\n"=HYPERLINK(""http://evil.example"")";STOP\n')
+        wizard.action_check()
+        text = base64.b64decode(wizard.report_file).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        self.assertEqual(rows[1][2:4], ["'+33612345601", "'+33612345601"])
+        self.assertEqual(rows[2][2], "'=HYPERLINK(\"http://evil.example\")")
+        self.assertEqual(self._line(wizard, 3).raw_number, '=HYPERLINK("http://evil.example")')
 
     def test_empty_and_header_only_files(self):
         cases = [
