@@ -17,7 +17,17 @@ from sms_gdpr_compliance.list_values import (
     parse_datetime,
     provider_in_source,
 )
-from sms_gdpr_compliance.lists import ListDefaults, exclude_known_numbers, read_lead_list, summarize
+from sms_gdpr_compliance.lists import (
+    ListDefaults,
+    contact_match,
+    contacts_to_find,
+    email_key,
+    exclude_known_contacts,
+    exclude_known_numbers,
+    name_key,
+    read_lead_list,
+    summarize,
+)
 from sms_gdpr_compliance.stop_lists import mark_already_blacklisted, read_stop_list
 from sms_gdpr_compliance.tables import MAX_CELL_LENGTH, decode_text, detect_delimiter, read_table
 
@@ -426,6 +436,88 @@ def test_known_numbers_skipped():
     ]
     assert all(row.decision == "skip" for row in rows)
     assert summarize(rows)["decisions"] == {"skip": 5}
+
+
+# ----------------------------------------------------------------------
+# Rows without a usable number
+# ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("Jade.Fontaine@Agence.TEST", "jade.fontaine@agence.test"),
+        ("  Jade <jade@agence.test> ", "jade@agence.test"),
+        ("jade(at)agence.test", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_email_key(cell, expected):
+    assert email_key(cell) == expected
+
+
+def test_name_key_ignores_case_accents_punctuation():
+    assert name_key("Jade  Fontaine", "Agence Modèle") == name_key("JADE FONTAINE", "agence modele")
+    assert name_key("Léa-Marie", "Café & Co.") == ("lea marie", "cafe co")
+    assert name_key("", "Acme") == ("", "acme")
+    assert name_key("", None) is None
+
+
+def test_contact_match_email_first():
+    with_email, without_email, nothing = lead_list(
+        "Société;Nom;Prénom;E-mail;Portable\n"
+        "Agence Modèle;Fontaine;Jade;JADE@agence.test;\n"
+        "Agence Modèle;Fontaine;Jade;;\n"
+        ";;;;n/a\n"
+    ).rows
+    assert contact_match(with_email) == ("email", "jade@agence.test")
+    assert contact_match(without_email) == ("name", ("jade fontaine", "agence modele"))
+    assert contact_match(nothing) is None
+
+
+NUMBERLESS = (
+    "Société;Nom;Prénom;E-mail;Portable\n"
+    "Agence Modèle;Fontaine;Jade;;n/a\n"  # line 2
+    "AGENCE MODELE;FONTAINE;jade;;\n"  # 3: same names as line 2
+    "Agence Modèle;Fontaine;Jade;jade@agence.test;\n"  # 4: an e-mail, so matched by e-mail only
+    "Autre;Petit;Léa;Jade@Agence.test;\n"  # 5: same e-mail as line 4
+    "Boulangerie;Durand;Paul;;0612345601\n"  # 6: a number
+    "Boulangerie;Durand;Paul;;\n"  # 7: same names as line 6
+    "Boulangerie;Durand;Paula;;\n"  # 8
+)
+
+
+def test_numberless_duplicates_in_file_skipped():
+    rows = lead_list(NUMBERLESS).rows
+    found = {row.line: (row.decision, codes(row)[0]) for row in rows}
+    assert found[2][0] == "warning", found
+    assert found[3] == ("skip", "duplicate_contact_in_file"), found
+    assert found[4][0] == "warning", found
+    assert found[5] == ("skip", "duplicate_contact_in_file"), found
+    assert found[6][0] == "warning", found
+    assert found[7] == ("skip", "duplicate_contact_in_file"), found
+    assert found[8][0] == "warning", found
+    reason = rows[1].reasons[0]
+    assert reason.params == {"value": "jade FONTAINE, AGENCE MODELE", "first_line": 2}, reason.params
+    assert rows[3].reasons[0].params == {"value": "Jade@Agence.test", "first_line": 4}
+
+
+def test_known_contacts_skipped():
+    rows = lead_list(NUMBERLESS).rows
+    emails, names = contacts_to_find(rows)
+    assert emails == {"jade@agence.test"}
+    assert names == {("jade fontaine", "agence modele"), ("paula durand", "boulangerie")}
+    exclude_known_contacts(
+        rows,
+        leads_by_email={"jade@agence.test": "Lead Jade"},
+        leads_by_name={("paula durand", "boulangerie"): "Lead Paula"},
+    )
+    found = {row.line: (row.decision, codes(row)[0]) for row in rows}
+    assert found[2][0] == "warning", found
+    assert found[4] == ("skip", "existing_lead_contact"), found
+    assert found[8] == ("skip", "existing_lead_contact"), found
+    assert found[6][0] == "warning", "a row with a number was matched by names"
+    assert rows[6].reasons[0].params == {"value": "Paula Durand, Boulangerie", "name": "Lead Paula"}
 
 
 # ----------------------------------------------------------------------

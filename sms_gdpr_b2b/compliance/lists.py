@@ -18,6 +18,13 @@ A row without a usable number still becomes a lead (with a warning), because a l
 receive SMS can still be called or emailed. A row whose number has opted out, is blacklisted or
 is on the opposition list is skipped: creating a lead for a person who objected would start
 processing their data for prospecting again.
+
+A row without a usable number cannot be matched to a person by number. It is matched by its
+e-mail address when it has one (ignoring case), else by its contact name and company name
+together (ignoring case, accents and punctuation). It is skipped when a row of the file with the
+same e-mail or names comes first or has a number (``mark_duplicate_contacts``), or when a lead of
+the company already has them (``exclude_known_contacts``). So importing the same list twice
+creates no second lead. Contacts (``res.partner``) are not matched this way, only leads.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from .list_values import (
     country_code,
     data_source,
     field_for_header,
+    fold_words,
     legal_basis,
     parse_date,
     provider_in_source,
@@ -75,6 +83,8 @@ DEFAULTABLE_FIELDS = ("legal_basis", "data_source", "collection_date", "provider
 # Columns that may appear several times: every one of them is read for numbers.
 _NUMBER_FIELDS = (FIELD_MOBILE, FIELD_PHONE)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# The address inside an e-mail cell, also when written "Name <address>".
+_EMAIL_ADDRESS = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+")
 
 
 # Cause of a row's warning, skip or rejection. It has the shape of a message finding: a code,
@@ -220,6 +230,7 @@ def read_lead_list(
             row.reasons = too_long
         rows.append(row)
     mark_duplicates(rows)
+    mark_duplicate_contacts(rows)
     mapping = {header.cells[index]: name for index, name in columns.items()}
     return LeadList(table.format, table.encoding, table.delimiter, mapping, ignored, rows)
 
@@ -569,6 +580,99 @@ def mark_duplicates(rows: list[LeadRow]) -> None:
             ))
         else:
             first_line[row.e164] = row.line
+
+
+def email_key(email: str | None) -> str | None:
+    """Return the address in ``email`` in lower case, as Odoo's ``email_normalized`` stores it, or None."""
+    match = _EMAIL_ADDRESS.search(email or "")
+    return match.group(0).lower() if match else None
+
+
+def name_key(contact_name: str | None, company: str | None) -> tuple[str, str] | None:
+    """Return the contact and company names without case, accents or punctuation, or None when both are empty."""
+    key = (fold_words(contact_name), fold_words(company))
+    return key if any(key) else None
+
+
+def contact_match(row: LeadRow) -> tuple[str, object] | None:
+    """Return how a row is matched to a person without its number: ``("email", address)`` or ``("name", key)``."""
+    address = email_key(row.email)
+    if address:
+        return "email", address
+    key = name_key(row.contact_name, row.company)
+    return ("name", key) if key else None
+
+
+def _needs_contact_match(row: LeadRow) -> bool:
+    return not row.e164 and row.imported
+
+
+def _matched_value(row: LeadRow, kind: str) -> str:
+    """Return the row's e-mail or names as written, to show in a reason."""
+    if kind == "email":
+        return row.email
+    return ", ".join(part for part in (row.contact_name, row.company) if part)
+
+
+def mark_duplicate_contacts(rows: list[LeadRow]) -> None:
+    """Skip every row without a usable number whose e-mail or names an earlier row, or a row with a number, has."""
+    first_line = {}
+    # Rows with a number are deduplicated by number, so each of them claims its e-mail and names
+    # first, wherever it stands in the file.
+    for row in rows:
+        if row.e164 and row.imported:
+            for match in (("email", email_key(row.email)), ("name", name_key(row.contact_name, row.company))):
+                if match[1]:
+                    first_line.setdefault(match, row.line)
+    for row in rows:
+        match = contact_match(row) if _needs_contact_match(row) else None
+        if match is None:
+            continue
+        if match not in first_line:
+            first_line[match] = row.line
+            continue
+        value = _matched_value(row, match[0])
+        row.reasons.insert(0, row_reason(
+            "duplicate_contact_in_file", SEVERITY_SKIP,
+            f'The row has no usable number and the same "{value}" as line {first_line[match]}, '
+            "which is imported instead.",
+            value=value,
+            first_line=first_line[match],
+        ))
+
+
+def contacts_to_find(rows: list[LeadRow]) -> tuple[set[str], set[tuple[str, str]]]:
+    """Return the e-mail keys and the name keys to look for among existing leads, for ``exclude_known_contacts``."""
+    emails, names = set(), set()
+    for row in rows:
+        match = contact_match(row) if _needs_contact_match(row) else None
+        if match:
+            (emails if match[0] == "email" else names).add(match[1])
+    return emails, names
+
+
+def exclude_known_contacts(
+    rows: list[LeadRow],
+    leads_by_email: dict[str, str] | None = None,
+    leads_by_name: dict[tuple[str, str], str] | None = None,
+) -> None:
+    """Skip the rows without a usable number whose person a lead already holds.
+
+    ``leads_by_email`` maps an ``email_key`` and ``leads_by_name`` a ``name_key`` to the name of
+    a lead that has it.
+    """
+    holders = {"email": leads_by_email or {}, "name": leads_by_name or {}}
+    for row in rows:
+        match = contact_match(row) if _needs_contact_match(row) else None
+        if match is None or match[1] not in holders[match[0]]:
+            continue
+        value, name = _matched_value(row, match[0]), holders[match[0]][match[1]]
+        row.reasons.insert(0, row_reason(
+            "existing_lead_contact", SEVERITY_SKIP,
+            f'The row has no usable number and the same "{value}" as the lead "{name}". The row is not imported.',
+            value=value,
+            name=name,
+        ))
 
 
 # Opt-out reasons, most telling first, and the English sentence of each ({e164} is the number).

@@ -182,6 +182,12 @@ IMPORT_REASON_MESSAGES = {
         "The “%(column)s” cell has %(length)s characters, more than the %(limit)s a cell may have, so it is "
         "ignored and the rest of the row is read."
     ),
+    "duplicate_contact_in_file": _lt(
+        "The row has no usable number and the same “%(value)s” as line %(first_line)s, which is imported instead."
+    ),
+    "existing_lead_contact": _lt(
+        "The row has no usable number and the same “%(value)s” as the lead “%(name)s”. The row is not imported."
+    ),
 }
 
 # Names of the dates a reason may be about, for the %(field)s of ``invalid_date`` and ``future_date``.

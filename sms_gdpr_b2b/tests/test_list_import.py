@@ -208,13 +208,55 @@ class TestListImport(SmsGdprCase, ImportFileAssertions):
         self.assertEqual(wizard.lead_ids.mapped("sms_gdpr_e164"), ["+33612345604"])
 
     def test_same_file_twice_creates_nothing_new(self):
-        self._wizard(self._rented_list(), "rented_list_fr.csv").action_import()
+        first = self._wizard(self._rented_list(), "rented_list_fr.csv")
+        first.action_import()
+        jade = self._line(first, 13).lead_id
         second = self._wizard(self._rented_list(), "rented_list_fr.csv")
         second.action_import()
-        self.assertFalse(second.lead_ids.filtered("sms_gdpr_e164"))
+        self.assertFalse(second.lead_ids)
         self.assertEqual(self._line(second, 2).reason_codes, "existing_lead")
-        # Rows without any number cannot be matched, so they come in again.
-        self.assertEqual(second.lead_ids.mapped("contact_name"), ["Jade Fontaine"])
+        numberless = self._line(second, 13)
+        self.assertEqual((numberless.decision, numberless.reason_codes.split(",")[0]), ("skip", "existing_lead_contact"))
+        self.assertIn(f"as the lead “{jade.display_name}”", numberless.reasons)
+        leads = self.env["crm.lead"].search([("contact_name", "=", "Jade Fontaine")])
+        self.assertEqual(leads, jade)
+
+    def test_numberless_row_matched_by_email(self):
+        existing = self._lead("Jade F.", False, email_from="Jade.Fontaine@Agence-Modele.test", partner_name="Other")
+        wizard = self._wizard(csv_bytes("Agence Modèle;Fontaine;Jade;;France;Salon;12/03/2026;"))
+        wizard.action_import()
+        self.assertEqual(self._line(wizard, 2).decision, "warning", "matched by names in spite of no e-mail match")
+        data = ("Société;Nom;Prénom;E-mail;Pays\r\n"
+                "Agence Modèle;Fontaine;Jade;jade.fontaine@agence-modele.test;France\r\n"
+                "Agence Modèle;Fontaine;Jade;other@agence-modele.test;France\r\n")
+        second = self._wizard(data.encode("cp1252"))
+        second.action_import()
+        by_email, other_email = self._line(second, 2), self._line(second, 3)
+        self.assertEqual(by_email.reason_codes.split(",")[0], "existing_lead_contact")
+        self.assertIn(existing.display_name, by_email.reasons)
+        self.assertEqual(other_email.decision, "warning", "an e-mail of its own must not be matched by names")
+
+    def test_numberless_row_matched_by_names(self):
+        existing = self._lead("Agence", "06 12 34 56 01", contact_name="Jade Fontaine", partner_name="Agence Modèle")
+        existing.action_archive()
+        other_company = self.env["res.company"].create({"name": "Other Agency"})
+        self.env["crm.lead"].create({
+            "name": "Elsewhere", "contact_name": "Paul Durand", "partner_name": "Boulangerie",
+            "company_id": other_company.id,
+        })
+        wizard = self._wizard(csv_bytes(
+            "AGENCE MODELE;FONTAINE;jade;;France;Salon;12/03/2026;",
+            "Boulangerie;Durand;Paul;;France;Salon;12/03/2026;",
+            "Boulangerie;Durand;Paul;;France;Salon;12/03/2026;",
+        ))
+        wizard.action_import()
+        matched, other, repeated = self._line(wizard, 2), self._line(wizard, 3), self._line(wizard, 4)
+        self.assertEqual(matched.reason_codes.split(",")[0], "existing_lead_contact")
+        self.assertIn("“jade FONTAINE, AGENCE MODELE”", matched.reasons)
+        self.assertEqual(other.decision, "warning", "a lead of another company was matched")
+        self.assertEqual(repeated.reason_codes.split(",")[0], "duplicate_contact_in_file")
+        self.assertIn("line 3", repeated.reasons)
+        self.assertEqual(wizard.lead_ids, other.lead_id)
 
     def test_check_creates_nothing(self):
         wizard = self._wizard(self._rented_list(), "rented_list_fr.csv")
