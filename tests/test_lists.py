@@ -377,7 +377,8 @@ def test_huge_cell_rejects_its_row():
     assert (huge.line, huge.decision, codes(huge)) == (2, "reject", ["cell_too_long"])
     assert huge.reasons[0].params == {"column": "Société", "length": 2_000_000, "limit": MAX_CELL_LENGTH}
     assert len(huge.company) < 100, f"company kept with {len(huge.company)} characters"
-    assert huge.company.startswith("AAAA") and huge.company.endswith("…"), huge.company
+    assert huge.company.startswith("AAAA"), huge.company
+    assert huge.company.endswith("…"), huge.company
     assert normal.decision == "warning", codes(normal)
     assert normal.e164 == "+33612345602"
 
@@ -606,7 +607,8 @@ def test_stop_list_long_number_cell_rejected():
     entry = read_stop_list(data, "stop.csv", "FR", now=datetime(2026, 4, 1))[1][0]
     assert (entry.decision, [reason.code for reason in entry.reasons]) == ("reject", ["cell_too_long"])
     assert entry.reasons[0].params["column"] == "Numéro"
-    assert len(entry.raw) < 100 and entry.raw.endswith("…"), entry.raw
+    assert len(entry.raw) < 100, entry.raw
+    assert entry.raw.endswith("…"), entry.raw
 
 
 def test_stop_list_already_blacklisted():
