@@ -323,8 +323,9 @@ def check_message(
         empty = _error("body_empty", "The message body is empty. Write the message text.")
         return [empty, *check_short_code(short_code), *sender_findings]
 
-    findings = check_short_code(short_code)
-    findings += _check_opt_out_with_valid_code(body, short_code, opt_out_url, privacy_url, findings)
+    short_code_findings = check_short_code(short_code)
+    findings = list(short_code_findings)
+    findings += _check_opt_out_with_valid_code(body, short_code, opt_out_url, privacy_url, short_code_findings)
     findings += check_identity(body, sender_id, advertiser)
     findings += sender_findings
     findings += _check_commercial_nature(body)

@@ -3,7 +3,7 @@
 Every row gets the decision ``opt_out``, ``skip`` (a number already earlier in the file) or
 ``reject`` (no readable number), with its line number and reasons, as lead lists do.
 
-A cell longer than ``MAX_CELL_LENGTH`` rejects its row when it is the number cell. Any other
+A cell longer than ``tables.MAX_CELL_LENGTH`` rejects its row when it is the number cell. Any other
 over-long cell, such as the date or the channel, is ignored with a warning and the number is
 still opted out, because an objection must not be lost to a broken column beside it.
 """
