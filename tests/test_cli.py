@@ -68,6 +68,41 @@ def test_cli_window_offset():
     assert output["first_allowed_local"] == "2026-03-27T10:00:00-04:00", output
 
 
+@pytest.mark.parametrize(
+    "e164, at, postcode, expected",
+    [
+        ("+33612345678", "2026-04-03T09:00:00Z", "67 000", "2026-04-07T10:00:00+02:00"),
+        ("+32470123456", "2026-07-21T09:00:00Z", "1000", "2026-07-22T10:00:00+02:00"),
+        ("+33612345678", "2999-12-31T09:00:00Z", None, "2999-12-31T10:00:00+01:00"),
+        # France kept Paris mean time, 9 min 21 s ahead of Greenwich, until 1911.
+        ("+33612345678", "1900-01-03T09:00:00Z", None, "1900-01-03T10:00:00+00:09:21"),
+    ],
+    ids=["zip-with-space", "zip-four-digits", "year-2999", "year-1900"],
+)
+def test_cli_window_accepted_values(e164, at, postcode, expected):
+    args = ["window", e164, "--at", at, *(["--zip", postcode] if postcode else [])]
+    output = _json_output(_run(*args))
+    assert output["first_allowed_local"] == expected, output
+
+
+def test_cli_closed_pipe_quiet(tmp_path):
+    path = tmp_path / "long.csv"
+    rows = "".join(f"Soc {index};Nom{index};06{index:08d}\n" for index in range(3000))
+    path.write_text("Société;Nom;Portable\n" + rows, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sms_gdpr_compliance", "check-list", str(path), "--company-country", "FR"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    first_line = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode("utf-8")
+    status = process.wait(timeout=60)
+    assert json.loads(first_line)["line"] == 2, first_line
+    assert stderr == "", f"stderr after the reader left: {stderr!r}"
+    assert status == 141, f"exit {status}"
+
+
 def test_cli_classify():
     assert _json_output(_run("classify", "Désabonnez-moi svp")) == {"intent": "stop"}
     assert _json_output(_run("classify", "START")) == {"intent": "start"}
@@ -106,8 +141,17 @@ def test_cli_check_message_errors():
         (("window", "+33612345678", "--at", "2026-03-27T08:30:00"), "2026-03-27T08:30:00"),
         (("window", "+3361", "--at", "2026-03-27T08:30:00Z"), "+3361"),
         (("window", "0612345678", "--at", "2026-03-27T08:30:00Z"), "0612345678"),
+        (("window", "+33612345678", "--at", "9999-12-31T23:00:00Z"), "9999-12-31T23:00:00Z"),
+        (("window", "+33612345678", "--at", "0001-01-01T00:00:00Z"), "0001-01-01T00:00:00Z"),
+        (("window", "+33612345678", "--at", "2026-03-27T08:30:00Z", "--zip", "abc"), "abc"),
+        (("window", "+33612345678", "--at", "2026-03-27T08:30:00Z", "--zip", "670000"), "670000"),
+        (("segments", os.fsdecode(b"\xff\xfe")), "TEXT"),
+        (("check-message", "Promo", "--sender-id", os.fsdecode(b"AC\xffME")), "--sender-id"),
+        (("number", os.fsdecode(b"06\xff12"), "--company-country", "FR"), "RAW"),
     ],
-    ids=["company-country", "contact-country", "at-unparsable", "at-naive", "e164-invalid", "e164-national"],
+    ids=["company-country", "contact-country", "at-unparsable", "at-naive", "e164-invalid", "e164-national",
+         "at-year-9999", "at-year-1", "zip-letters", "zip-six-digits", "text-not-utf8", "option-not-utf8",
+         "raw-not-utf8"],
 )
 def test_cli_bad_value(args, named):
     result = _run(*args)

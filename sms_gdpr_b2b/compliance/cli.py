@@ -7,7 +7,10 @@ per data row of the file, then one summary object.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import re
 import sys
 from datetime import datetime
 
@@ -21,6 +24,18 @@ from .window import first_allowed_for_number
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+# Exit status of a command whose reader closed stdout early, as "head" does: 128 + SIGPIPE (13),
+# the status a shell reports for a standard tool that the signal ends.
+EXIT_BROKEN_PIPE = 141
+
+# Years accepted by --at. A send time outside them is a typing error, and a year near 9999
+# overflows datetime while the next window is searched.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2999
+# Belgian and Swiss postcodes have 4 digits, French ones 5.
+_POSTCODE = re.compile(r"\d{4,5}")
+# Positional arguments, whose name in messages is their metavar: the dest in upper case.
+_POSITIONAL_ARGUMENTS = frozenset({"raw", "text", "e164", "file"})
 
 
 class UsageError(Exception):
@@ -54,7 +69,9 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="ISO8601",
         help="requested send instant with Z or an offset, for example 2026-03-27T08:30:00Z",
     )
-    window.add_argument("--zip", metavar="POSTCODE", help="the contact's postal code, for local holidays")
+    window.add_argument(
+        "--zip", metavar="POSTCODE", help="the contact's postal code, 4 or 5 digits, for local holidays"
+    )
     window.set_defaults(handler=_run_window)
 
     classify = commands.add_parser("classify", help="classify an inbound reply as stop, start or reply")
@@ -116,13 +133,31 @@ def _parse_instant(text: str) -> datetime:
         ) from error
     if instant.tzinfo is None:
         raise UsageError(f'--at: "{text}" has no time zone. Add Z or an offset such as +01:00.')
+    if not EARLIEST_YEAR <= instant.year <= LATEST_YEAR:
+        raise UsageError(
+            f'--at: "{text}" is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}. Give an instant within them.'
+        )
     return instant
+
+
+def _postcode_argument(text: str | None) -> str | None:
+    """Return the postcode without spaces, or raise UsageError when it is not 4 or 5 digits."""
+    if text is None:
+        return None
+    postcode = re.sub(r"\s", "", text)
+    if not _POSTCODE.fullmatch(postcode):
+        raise UsageError(
+            f'--zip: "{text}" is not a postcode. Give 5 digits for France, such as 67000, or 4 for '
+            "Belgium or Switzerland."
+        )
+    return postcode
 
 
 def _run_window(args: argparse.Namespace) -> dict:
     at = _parse_instant(args.at)
+    postcode = _postcode_argument(args.zip)
     try:
-        instant, time_zone = first_allowed_for_number(args.e164, at, args.zip)
+        instant, time_zone = first_allowed_for_number(args.e164, at, postcode)
     except ComplianceError as error:
         raise UsageError(str(error)) from error
     return {"first_allowed_local": instant.isoformat(timespec="seconds"), "time_zone": time_zone}
@@ -185,15 +220,54 @@ def _print_json(result: dict) -> None:
         stream.flush()
 
 
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Raise UsageError when a text argument is not valid UTF-8.
+
+    Python decodes such bytes into lone surrogates, which would be counted as characters or
+    read as a number. FILE is exempt, because a file name may be any bytes.
+    """
+    for name, value in vars(args).items():
+        if name == "file" or not isinstance(value, str):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            label = name.upper() if name in _POSITIONAL_ARGUMENTS else "--" + name.replace("_", "-")
+            raise UsageError(f"{label} is not valid UTF-8 text. Pass it in UTF-8.") from error
+
+
+def _print_results(result: dict | list[dict]) -> int:
+    """Print each JSON object of ``result`` and return the exit status."""
+    try:
+        for item in result if isinstance(result, list) else [result]:
+            _print_json(item)
+    except BrokenPipeError:
+        # The reader of stdout is gone, so stop quietly as standard tools do. Pointing stdout at
+        # /dev/null keeps the interpreter's last flush from raising again (Python documentation,
+        # "Note on SIGPIPE" in the signal module).
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ``sms-gdpr`` command and return the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_text_arguments(args)
         result = args.handler(args)
     except UsageError as error:
         print(f"sms-gdpr {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
-    for item in result if isinstance(result, list) else [result]:
-        _print_json(item)
-    return EXIT_OK
+    return _print_results(result)

@@ -13,6 +13,9 @@ import zipfile
 from datetime import date, datetime
 
 JSON_NAME = "data.json"
+# First characters that make a spreadsheet read a CSV cell as a formula, which can run commands
+# or send data away when the file is opened (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def build_export_zip(sections: dict[str, list[dict]], metadata: dict | None = None) -> bytes:
@@ -37,6 +40,16 @@ def rows_to_csv(rows: list[dict]) -> str:
     for row in rows:
         writer.writerow({key: _csv_value(value) for key, value in row.items()})
     return output.getvalue()
+
+
+def escape_csv_formula(value) -> str:
+    """Return ``value`` as text, with a single quote before it when a spreadsheet would read it as a formula.
+
+    The quote is the escape OWASP recommends. It applies to phone numbers too ("'+33612345601"),
+    since a cell such as "+1+cmd|..." also starts with "+".
+    """
+    text = "" if value is None or value is False else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def _json_value(value):

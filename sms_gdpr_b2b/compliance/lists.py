@@ -10,10 +10,21 @@ Every data row gets a decision and the reasons for it, with its line number in t
 
 STOP lists are read in ``stop_lists``.
 
+A row with a cell longer than ``tables.MAX_CELL_LENGTH`` characters is rejected, and the report
+names the cell. Such a cell is almost always a quote left open or a file that is not a list, and
+cutting it would import a wrong value without notice.
+
 A row without a usable number still becomes a lead (with a warning), because a lead that cannot
 receive SMS can still be called or emailed. A row whose number has opted out, is blacklisted or
 is on the opposition list is skipped: creating a lead for a person who objected would start
 processing their data for prospecting again.
+
+A row without a usable number cannot be matched to a person by number. It is matched by its
+e-mail address when it has one (ignoring case), else by its contact name and company name
+together (ignoring case, accents and punctuation). It is skipped when a row of the file with the
+same e-mail or names comes first or has a number (``mark_duplicate_contacts``), or when a lead of
+the company already has them (``exclude_known_contacts``). So importing the same list twice
+creates no second lead. Contacts (``res.partner``) are not matched this way, only leads.
 """
 
 from __future__ import annotations
@@ -44,13 +55,14 @@ from .list_values import (
     country_code,
     data_source,
     field_for_header,
+    fold_words,
     legal_basis,
     parse_date,
     provider_in_source,
 )
 from .mentions import Finding
 from .phone import NumberInfo, check_country, format_international, normalize_number, split_numbers
-from .tables import Table, TableRow, read_table
+from .tables import MAX_CELL_LENGTH, Table, TableRow, read_table
 
 DECISION_IMPORT = "import"
 DECISION_WARNING = "warning"
@@ -71,6 +83,8 @@ DEFAULTABLE_FIELDS = ("legal_basis", "data_source", "collection_date", "provider
 # Columns that may appear several times: every one of them is read for numbers.
 _NUMBER_FIELDS = (FIELD_MOBILE, FIELD_PHONE)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# The address inside an e-mail cell, also when written "Name <address>".
+_EMAIL_ADDRESS = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+")
 
 
 # Cause of a row's warning, skip or rejection. It has the shape of a message finding: a code,
@@ -125,6 +139,8 @@ class LeadRow:
     e164: str | None = None
     number_type: str | None = None
     other_numbers: list[str] = field(default_factory=list)
+    # Values of the number cells that are not valid numbers, kept in the lead's notes.
+    invalid_numbers: list[str] = field(default_factory=list)
     legal_basis: str = "none"
     data_source: str | None = None
     source_detail: str | None = None
@@ -192,22 +208,62 @@ def read_lead_list(
 ) -> LeadList:
     """Read and check every row of a lead list (CSV or XLSX), deduplicating numbers inside the file.
 
-    Raises ComplianceError when the file cannot be read or its first line names no known column.
+    Raises ComplianceError when the file cannot be read, its first line names no known column,
+    or no data row follows that line.
     """
     company = check_country(company_country)
     defaults = defaults or ListDefaults()
     today = today or date.today()
     table = read_table(data, filename)
     header, body = _split_header(table, filename)
+    header = header.clipped()
     columns, ignored = _map_header(header.cells)
     rows = []
     for table_row in body:
-        if not table_row.is_empty:
-            values, extra = _row_values(table_row, header.cells, columns)
-            rows.append(check_lead_row(table_row.line, values, extra, company, defaults, today))
+        if table_row.is_empty:
+            continue
+        too_long = long_cell_reasons(table_row, header.cells)
+        values, extra = _row_values(table_row.clipped(), header.cells, columns)
+        row = check_lead_row(table_row.line, values, extra, company, defaults, today)
+        if too_long:
+            # The other reasons would be about clipped values, so only the rejection is kept.
+            row.reasons = too_long
+        rows.append(row)
     mark_duplicates(rows)
+    mark_duplicate_contacts(rows)
     mapping = {header.cells[index]: name for index, name in columns.items()}
     return LeadList(table.format, table.encoding, table.delimiter, mapping, ignored, rows)
+
+
+def long_cell_reasons(row: TableRow, headers: tuple[str, ...] = ()) -> list[RowReason]:
+    """Return a rejection for each cell of ``row`` longer than ``MAX_CELL_LENGTH``, naming its column."""
+    return [long_cell_reason(column_name(headers, index), len(row.cells[index])) for index in row.long_cells()]
+
+
+def long_cell_reason(column: str, length: int, row_rejected: bool = True) -> RowReason:
+    """Return the reason for a ``column`` cell of ``length`` characters, over ``MAX_CELL_LENGTH``.
+
+    The reason rejects the row (``cell_too_long``), or with ``row_rejected=False`` warns that only
+    the cell is ignored (``long_cell_ignored``).
+    """
+    if row_rejected:
+        code, severity = "cell_too_long", SEVERITY_REJECT
+        outcome = "so the row is not imported. Shorten the cell, or close the quote that merged the next lines into it."
+    else:
+        code, severity = "long_cell_ignored", SEVERITY_WARNING
+        outcome = "so it is ignored and the rest of the row is read."
+    return row_reason(
+        code, severity,
+        f'The "{column}" cell has {length} characters, more than the {MAX_CELL_LENGTH} a cell may have, {outcome}',
+        column=column,
+        length=length,
+        limit=MAX_CELL_LENGTH,
+    )
+
+
+def column_name(headers: tuple[str, ...], index: int) -> str:
+    """Return the header of column ``index``, or "#3" for the third column of a file without a header."""
+    return headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
 
 
 def _split_header(table: Table, filename: str | None) -> tuple[TableRow, list[TableRow]]:
@@ -222,9 +278,22 @@ def _split_header(table: Table, filename: str | None) -> tuple[TableRow, list[Ta
                     filename=filename or "file",
                     line=row.line,
                 )
-            return row, table.rows[index + 1:]
+            body = table.rows[index + 1:]
+            if all(body_row.is_empty for body_row in body):
+                raise no_data_rows_error(filename)
+            return row, body
     raise ComplianceError("empty_file", f'"{filename or "file"}" has no line with content.',
                           filename=filename or "file")
+
+
+def no_data_rows_error(filename: str | None) -> ComplianceError:
+    """Return the error for a file whose header line is followed by no data row."""
+    name = filename or "file"
+    return ComplianceError(
+        "no_data_rows",
+        f'"{name}" has a header line but no data rows. Add the rows below the header and import it again.',
+        filename=name,
+    )
 
 
 def _map_header(headers: tuple[str, ...]) -> tuple[dict[int, str], list[str]]:
@@ -309,11 +378,12 @@ def _read_numbers(row: LeadRow, mobile_cells: list[str], phone_cells: list[str],
     row.number_cell = " / ".join(mobile_cells or phone_cells)
     found = []  # (cell, part, info) of each valid number, without repeats
     for cell in [*mobile_cells, *phone_cells]:
+        # Any text in a number cell is read as a number, so "n/a" or "garbage" is reported as
+        # invalid with its value. Only an empty cell means that the row has no number.
         for part in split_numbers(cell):
-            if not any(char.isdigit() for char in part):
-                continue
             info = normalize_number(part, company_country, row.country_code)
             if info.e164 is None:
+                row.invalid_numbers.append(part)
                 row.reasons.append(row_reason(
                     "invalid_number", SEVERITY_WARNING,
                     f'"{part}" is not a valid phone number and was left out.',
@@ -510,6 +580,99 @@ def mark_duplicates(rows: list[LeadRow]) -> None:
             ))
         else:
             first_line[row.e164] = row.line
+
+
+def email_key(email: str | None) -> str | None:
+    """Return the address in ``email`` in lower case, as Odoo's ``email_normalized`` stores it, or None."""
+    match = _EMAIL_ADDRESS.search(email or "")
+    return match.group(0).lower() if match else None
+
+
+def name_key(contact_name: str | None, company: str | None) -> tuple[str, str] | None:
+    """Return the contact and company names without case, accents or punctuation, or None when both are empty."""
+    key = (fold_words(contact_name), fold_words(company))
+    return key if any(key) else None
+
+
+def contact_match(row: LeadRow) -> tuple[str, object] | None:
+    """Return how a row is matched to a person without its number: ``("email", address)`` or ``("name", key)``."""
+    address = email_key(row.email)
+    if address:
+        return "email", address
+    key = name_key(row.contact_name, row.company)
+    return ("name", key) if key else None
+
+
+def _needs_contact_match(row: LeadRow) -> bool:
+    return not row.e164 and row.imported
+
+
+def _matched_value(row: LeadRow, kind: str) -> str:
+    """Return the row's e-mail or names as written, to show in a reason."""
+    if kind == "email":
+        return row.email
+    return ", ".join(part for part in (row.contact_name, row.company) if part)
+
+
+def mark_duplicate_contacts(rows: list[LeadRow]) -> None:
+    """Skip every row without a usable number whose e-mail or names an earlier row, or a row with a number, has."""
+    first_line = {}
+    # Rows with a number are deduplicated by number, so each of them claims its e-mail and names
+    # first, wherever it stands in the file.
+    for row in rows:
+        if row.e164 and row.imported:
+            for match in (("email", email_key(row.email)), ("name", name_key(row.contact_name, row.company))):
+                if match[1]:
+                    first_line.setdefault(match, row.line)
+    for row in rows:
+        match = contact_match(row) if _needs_contact_match(row) else None
+        if match is None:
+            continue
+        if match not in first_line:
+            first_line[match] = row.line
+            continue
+        value = _matched_value(row, match[0])
+        row.reasons.insert(0, row_reason(
+            "duplicate_contact_in_file", SEVERITY_SKIP,
+            f'The row has no usable number and the same "{value}" as line {first_line[match]}, '
+            "which is imported instead.",
+            value=value,
+            first_line=first_line[match],
+        ))
+
+
+def contacts_to_find(rows: list[LeadRow]) -> tuple[set[str], set[tuple[str, str]]]:
+    """Return the e-mail keys and the name keys to look for among existing leads, for ``exclude_known_contacts``."""
+    emails, names = set(), set()
+    for row in rows:
+        match = contact_match(row) if _needs_contact_match(row) else None
+        if match:
+            (emails if match[0] == "email" else names).add(match[1])
+    return emails, names
+
+
+def exclude_known_contacts(
+    rows: list[LeadRow],
+    leads_by_email: dict[str, str] | None = None,
+    leads_by_name: dict[tuple[str, str], str] | None = None,
+) -> None:
+    """Skip the rows without a usable number whose person a lead already holds.
+
+    ``leads_by_email`` maps an ``email_key`` and ``leads_by_name`` a ``name_key`` to the name of
+    a lead that has it.
+    """
+    holders = {"email": leads_by_email or {}, "name": leads_by_name or {}}
+    for row in rows:
+        match = contact_match(row) if _needs_contact_match(row) else None
+        if match is None or match[1] not in holders[match[0]]:
+            continue
+        value, name = _matched_value(row, match[0]), holders[match[0]][match[1]]
+        row.reasons.insert(0, row_reason(
+            "existing_lead_contact", SEVERITY_SKIP,
+            f'The row has no usable number and the same "{value}" as the lead "{name}". The row is not imported.',
+            value=value,
+            name=name,
+        ))
 
 
 # Opt-out reasons, most telling first, and the English sentence of each ({e164} is the number).

@@ -7,14 +7,19 @@ from dataclasses import dataclass, field
 
 from .errors import ComplianceError
 from .segments import count_segments
-from .text import fold
+from .text import fold, is_blank
 
 SEVERITY_ERROR = "error"
 SEVERITY_WARNING = "warning"
 
 SENDER_ID_MIN_LENGTH = 3
 SENDER_ID_MAX_LENGTH = 11
+# Above this many SMS parts a message gets a warning, because each part is billed as one SMS.
 MAX_SEGMENTS = 3
+# Above this many SMS parts a message is blocked. The GSM 03.40 concatenation header counts the
+# parts in one byte, so the protocol allows 255 parts. Providers cap far lower, often at 6 to 10
+# parts, and every part is billed for every recipient.
+MAX_SEGMENTS_BLOCKING = 10
 # Shown in place of the short code in an opt_out_missing finding when none is configured.
 SHORT_CODE_PLACEHOLDER = "36xxx"
 
@@ -307,22 +312,39 @@ def check_message(
     advertiser: str | None = None,
     privacy_url: str | None = None,
 ) -> list[Finding]:
-    """Check the mandatory mentions of a prospecting SMS, errors first."""
+    """Check the mandatory mentions of a prospecting SMS, errors first.
+
+    A blank body (only white space or invisible characters) gives ``body_empty`` and the
+    findings on the short code and sender ID, but none about the text it lacks.
+    """
     body = body or ""
-    findings = []
-    if not body.strip():
-        findings.append(_error("body_empty", "The message body is empty. Write the message text."))
-    findings += check_short_code(short_code)
-    findings += check_opt_out(body, short_code, opt_out_url, privacy_url)
+    sender_findings = check_sender_id(sender_id) if sender_id is not None else []
+    if is_blank(body):
+        empty = _error("body_empty", "The message body is empty. Write the message text.")
+        return [empty, *check_short_code(short_code), *sender_findings]
 
+    short_code_findings = check_short_code(short_code)
+    findings = list(short_code_findings)
+    findings += _check_opt_out_with_valid_code(body, short_code, opt_out_url, privacy_url, short_code_findings)
     findings += check_identity(body, sender_id, advertiser)
-    if sender_id is not None:
-        findings += check_sender_id(sender_id)
-
+    findings += sender_findings
     findings += _check_commercial_nature(body)
     findings += _check_privacy_link(body, privacy_url)
     findings += _check_segments(body)
     return sorted(findings, key=lambda finding: finding.severity != SEVERITY_ERROR)
+
+
+def _check_opt_out_with_valid_code(body, short_code, opt_out_url, privacy_url, short_code_findings):
+    """Check the opt-out mention, leaving an invalid short code to its own ``short_code_invalid`` finding.
+
+    Asking for "STOP au abc" would contradict that finding, so an invalid short code only
+    leaves the opt-out link to check, when one is configured.
+    """
+    if not short_code_findings:
+        return check_opt_out(body, short_code, opt_out_url, privacy_url)
+    if opt_out_url:
+        return check_opt_out(body, None, opt_out_url, privacy_url)
+    return []
 
 
 def _check_commercial_nature(body: str) -> list[Finding]:
@@ -338,6 +360,17 @@ def _check_commercial_nature(body: str) -> list[Finding]:
 
 def _check_segments(body: str) -> list[Finding]:
     count = count_segments(body)
+    if count.segments > MAX_SEGMENTS_BLOCKING:
+        return [
+            _error(
+                "message_too_long",
+                f"The message takes {count.segments} SMS parts in {count.encoding.upper()}, more than the "
+                f"{MAX_SEGMENTS_BLOCKING} a campaign may send. Shorten it to {MAX_SEGMENTS} parts or fewer.",
+                segments=count.segments,
+                encoding=count.encoding,
+                max_segments=MAX_SEGMENTS_BLOCKING,
+            )
+        ]
     if count.segments <= MAX_SEGMENTS:
         return []
     return [
@@ -389,8 +422,13 @@ def compose_body(
     opt_out_url: str | None = None,
     privacy_url: str | None = None,
 ) -> str:
-    """Append the missing opt-out and privacy mentions to ``body`` on a new line, never twice."""
-    body = (body or "").rstrip()
+    """Append the missing opt-out and privacy mentions to ``body`` on a new line, never twice.
+
+    A blank body gives an empty text: mentions alone are no message.
+    """
+    if is_blank(body):
+        return ""
+    body = body.rstrip()
     additions = []
     if (short_code or opt_out_url) and not _opt_out_present(body, short_code, opt_out_url):
         additions.append(opt_out_mention(short_code, opt_out_url))

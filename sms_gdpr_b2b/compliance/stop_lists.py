@@ -2,6 +2,10 @@
 
 Every row gets the decision ``opt_out``, ``skip`` (a number already earlier in the file) or
 ``reject`` (no readable number), with its line number and reasons, as lead lists do.
+
+A cell longer than ``tables.MAX_CELL_LENGTH`` rejects its row when it is the number cell. Any other
+over-long cell, such as the date or the channel, is ignored with a warning and the number is
+still opted out, because an objection must not be lost to a broken column beside it.
 """
 
 from __future__ import annotations
@@ -26,11 +30,14 @@ from .lists import (
     SEVERITY_SKIP,
     SEVERITY_WARNING,
     RowReason,
+    column_name,
     decision_for,
+    long_cell_reason,
+    no_data_rows_error,
     row_reason,
 )
 from .phone import check_country, normalize_number, split_numbers
-from .tables import TableRow, read_table
+from .tables import TableRow, clip_cell, read_table
 
 # An opt-out dated a little after the import time is a clock or time-zone difference, not an error.
 STOP_DATE_TOLERANCE = timedelta(days=1)
@@ -80,7 +87,9 @@ def read_stop_list(data: bytes, filename: str | None, company_country: str, now:
         raise ComplianceError("empty_file", f'"{filename or "file"}" has no line with content.',
                               filename=filename or "file")
     columns = _stop_columns(rows[0].cells)
+    headers = ()
     if columns:
+        headers = rows[0].clipped().cells
         rows = rows[1:]
         if FIELD_NUMBER not in columns:
             raise ComplianceError(
@@ -88,9 +97,11 @@ def read_stop_list(data: bytes, filename: str | None, company_country: str, now:
                 f'"{filename or "file"}" has no number column. Name it "Numéro", "Mobile" or "Number".',
                 filename=filename or "file",
             )
+        if not rows:
+            raise no_data_rows_error(filename)
     else:
         columns = _headerless_stop_columns(rows[0].cells)
-    entries = [_stop_entry(row, columns, company, now) for row in rows]
+    entries = [_stop_entry(row, columns, company, now, headers) for row in rows]
     _mark_stop_duplicates(entries)
     return table, entries
 
@@ -134,9 +145,20 @@ def _cell(row: TableRow, columns: dict[str, int], name: str) -> str:
     return row.cells[index] if index is not None and index < len(row.cells) else ""
 
 
-def _stop_entry(row: TableRow, columns: dict[str, int], company_country: str, now: datetime) -> StopEntry:
+def _stop_entry(row: TableRow, columns: dict[str, int], company_country: str, now: datetime, headers=()) -> StopEntry:
+    number_index = columns.get(FIELD_NUMBER)
+    long_cells = row.long_cells()
+    if number_index in long_cells:
+        reason = long_cell_reason(column_name(headers, number_index), len(row.cells[number_index]))
+        return StopEntry(row.line, clip_cell(row.cells[number_index]), reasons=[reason])
+    ignored = [
+        long_cell_reason(column_name(headers, index), len(row.cells[index]), row_rejected=False)
+        for index in long_cells
+    ]
+    row = TableRow(row.line, tuple("" if index in long_cells else cell for index, cell in enumerate(row.cells)))
+
     raw = _cell(row, columns, FIELD_NUMBER)
-    entry = StopEntry(row.line, raw, channel=_cell(row, columns, FIELD_CHANNEL) or None)
+    entry = StopEntry(row.line, raw, channel=_cell(row, columns, FIELD_CHANNEL) or None, reasons=ignored)
     invalid = []
     for part in split_numbers(raw):
         info = normalize_number(part, company_country)

@@ -19,6 +19,14 @@ FORMAT_CSV = "csv"
 FORMAT_XLSX = "xlsx"
 
 DELIMITERS = (";", ",", "\t", "|")
+# Maximum length of a list cell, in characters, for every column. The longest values of a
+# lead list, a street address or a job title, stay well under 200 characters. A longer cell is
+# almost always a quote left open, which merges the following lines into one cell, or a file
+# that is not a list. Kept, it would fill the lead's name, the audit log and every list view,
+# so the readers reject its row and name the cell instead of cutting the value.
+MAX_CELL_LENGTH = 1000
+# Characters of an over-long cell kept to show it in a report.
+CLIPPED_CELL_LENGTH = 60
 # A ZIP archive (XLSX) and an OLE2 compound file (the binary XLS format of Excel 97-2003).
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -35,6 +43,21 @@ class TableRow:
     def is_empty(self) -> bool:
         return not any(self.cells)
 
+    def long_cells(self) -> list[int]:
+        """Return the indexes of the cells longer than ``MAX_CELL_LENGTH``."""
+        return [index for index, cell in enumerate(self.cells) if len(cell) > MAX_CELL_LENGTH]
+
+    def clipped(self) -> TableRow:
+        """Return the row with every cell longer than ``MAX_CELL_LENGTH`` cut to its start and "…"."""
+        return TableRow(self.line, tuple(clip_cell(cell) for cell in self.cells))
+
+
+def clip_cell(cell: str) -> str:
+    """Return ``cell`` as it is, or cut to its start and "…" when it is longer than ``MAX_CELL_LENGTH``."""
+    if len(cell) <= MAX_CELL_LENGTH:
+        return cell
+    return cell[:CLIPPED_CELL_LENGTH] + "…"
+
 
 @dataclass
 class Table:
@@ -50,8 +73,7 @@ def read_table(data: bytes, filename: str | None = None) -> Table:
     """Read a CSV or XLSX file into rows, or raise ComplianceError naming what is wrong with it."""
     name = filename or "file"
     if not data or not data.strip():
-        raise ComplianceError("empty_file", f'"{name}" is empty. Choose a CSV or XLSX file with a header line.',
-                              filename=name)
+        raise empty_file_error(name)
     if data.startswith(_OLE2_MAGIC):
         raise ComplianceError(
             "unsupported_format",
@@ -61,6 +83,13 @@ def read_table(data: bytes, filename: str | None = None) -> Table:
     if data.startswith(_ZIP_MAGIC):
         return _read_xlsx(data, name)
     return _read_csv(data, name)
+
+
+def empty_file_error(filename: str | None) -> ComplianceError:
+    """Return the error for a file with no content, or only white space."""
+    name = filename or "file"
+    return ComplianceError("empty_file", f'"{name}" is empty. Choose a CSV or XLSX file with a header line.',
+                           filename=name)
 
 
 # ----------------------------------------------------------------------
@@ -97,6 +126,21 @@ def detect_delimiter(text: str) -> str:
 
 def _read_csv(data: bytes, name: str) -> Table:
     text, encoding = decode_text(data)
+
+    if "\x00" in text:
+        # A text file has no NUL character, and PostgreSQL cannot store one in a text column.
+        raise ComplianceError(
+            "unreadable_file",
+            f'"{name}" is not a CSV file: it contains NUL bytes, as binary files do. Save the list as CSV '
+            "or XLSX and import it again.",
+            filename=name,
+        )
+    # The csv module raises on cells over its process-wide field size limit (131,072 characters
+    # by default, 500 MiB in an Odoo server). Raising it to the text's length, and never lowering
+    # it, lets MAX_CELL_LENGTH report over-long cells per row in the command line as in Odoo.
+    if csv.field_size_limit() < len(text):
+        csv.field_size_limit(len(text))
+
     delimiter = detect_delimiter(text)
     table = Table(FORMAT_CSV, encoding, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -55,6 +55,10 @@ FINDING_MESSAGES = {
     "sender_id_generic": _lt(
         "The sender ID “%(sender_id)s” is a generic word that does not identify you. Use your brand name."
     ),
+    "message_too_long": _lt(
+        "The message takes %(segments)s SMS parts, more than the %(max_segments)s a campaign may send, "
+        "and each part is billed for every recipient. Shorten it to 3 parts or fewer."
+    ),
 }
 
 RULE_ERROR_MESSAGES = {
@@ -170,6 +174,20 @@ IMPORT_REASON_MESSAGES = {
         "“%(value)s” is in the future, so the import time is recorded as the opt-out date."
     ),
     "already_blacklisted": _lt("%(e164)s was already on the blacklist."),
+    "cell_too_long": _lt(
+        "The “%(column)s” cell has %(length)s characters, more than the %(limit)s a cell may have, so the "
+        "row is not imported. Shorten the cell, or close the quote that merged the next lines into it."
+    ),
+    "long_cell_ignored": _lt(
+        "The “%(column)s” cell has %(length)s characters, more than the %(limit)s a cell may have, so it is "
+        "ignored and the rest of the row is read."
+    ),
+    "duplicate_contact_in_file": _lt(
+        "The row has no usable number and the same “%(value)s” as line %(first_line)s, which is imported instead."
+    ),
+    "existing_lead_contact": _lt(
+        "The row has no usable number and the same “%(value)s” as the lead “%(name)s”. The row is not imported."
+    ),
 }
 
 # Names of the dates a reason may be about, for the %(field)s of ``invalid_date`` and ``future_date``.
@@ -195,6 +213,10 @@ IMPORT_FILE_ERROR_MESSAGES = {
     "no_number_column": _lt(
         "The file “%(filename)s” has no number column. Name it “Numéro”, “Mobile” or “Number”, "
         "or leave out the header line."
+    ),
+    "no_data_rows": _lt(
+        "The file “%(filename)s” has a header line but no data rows. Add the rows below the header "
+        "and import it again."
     ),
 }
 

@@ -17,3 +17,4 @@ from . import test_lead_conversion
 from . import test_merge
 from . import test_processing_register
 from . import test_automation_data
+from . import test_message_limits

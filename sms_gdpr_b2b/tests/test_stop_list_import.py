@@ -1,10 +1,13 @@
 import base64
+import csv
+import io
 import json
 from datetime import datetime
 
 from odoo.tests import tagged
 
 from .common import SmsGdprCase
+from .import_common import BINARY_DATA, ImportFileAssertions
 
 # A platform export: ";" separators, French headers, local Paris times, and two unreadable numbers.
 STOP_EXPORT = (
@@ -19,7 +22,7 @@ STOP_EXPORT = (
 
 
 @tagged("post_install", "-at_install")
-class TestStopListImport(SmsGdprCase):
+class TestStopListImport(SmsGdprCase, ImportFileAssertions):
 
     def _wizard(self, data, filename="stop.csv", **vals):
         return self.env["sms.gdpr.stop.list.import"].create({
@@ -130,3 +133,46 @@ class TestStopListImport(SmsGdprCase):
         self.assertEqual(opt_outs["+33612345601"]["date"], "2026-03-12 13:05:00")
         self.assertEqual(opt_outs["+33612345601"]["file_channel"], "STOP")
         self.assertEqual(details["decisions"], {"opt_out": 3, "skip": 1, "reject": 2})
+
+    def test_huge_cells(self):
+        claire = self._lead("Claire", "06 12 34 56 01")
+        paul = self._lead("Paul", "06 12 34 56 02")
+        data = (
+            f"Numéro;Date;Mot-clé\r\n+33612345601;2026-03-12;{'STOP ' * 400_000}\r\n"
+            f"{'0' * 5000};;STOP\r\n+33612345602;;STOP\r\n"
+        )
+        wizard = self._wizard(data.encode("utf-8"))
+        wizard.action_import()
+        huge_channel, huge_number = self._line(wizard, 2), self._line(wizard, 3)
+        self.assertEqual((huge_channel.decision, huge_channel.reason_codes), ("opt_out", "long_cell_ignored"))
+        self.assertIn("The “Mot-clé” cell has 1999999 characters", huge_channel.reasons)
+        self.assertTrue(claire.sms_gdpr_opt_out, "an over-long channel cell lost the opt-out")
+        self.assertEqual((huge_number.decision, huge_number.reason_codes), ("reject", "cell_too_long"))
+        self.assertLess(len(huge_number.raw_number), 100)
+        self.assertTrue(paul.sms_gdpr_opt_out)
+        event = self.env["sms.gdpr.event"].search([("event_type", "=", "import")], order="sequence desc", limit=1)
+        self.assertLess(len(event.details), 5000, "the audit log carries the huge cell")
+
+    def test_report_csv_escapes_formulas(self):
+        wizard = self._wizard(b'Number;Keyword\n+33612345601;STOP\n"=HYPERLINK(""http://evil.example"")";STOP\n')
+        wizard.action_check()
+        text = base64.b64decode(wizard.report_file).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        self.assertEqual(rows[1][2:4], ["'+33612345601", "'+33612345601"])
+        self.assertEqual(rows[2][2], "'=HYPERLINK(\"http://evil.example\")")
+        self.assertEqual(self._line(wizard, 3).raw_number, '=HYPERLINK("http://evil.example")')
+
+    def test_empty_and_header_only_files(self):
+        cases = [
+            (b"", "empty.csv", "The file “empty.csv” is empty"),
+            (b"Num\xe9ro;Date de d\xe9sinscription\r\n", "header.csv",
+             "The file “header.csv” has a header line but no data rows"),
+        ]
+        for data, filename, message in cases:
+            self.assert_file_rejected(self._wizard(data, filename), message)
+
+    def test_binary_file_rejected(self):
+        lead = self._lead("Claire", "06 12 34 56 01")
+        wizard = self._wizard(BINARY_DATA + b"\n+33612345601\n", "photo.csv")
+        self.assert_file_rejected(wizard, "The file “photo.csv” cannot be read as CSV or XLSX")
+        self.assertFalse(lead.sms_gdpr_opt_out)

@@ -8,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..compliance.errors import ComplianceError
+from ..compliance.export import escape_csv_formula
+from ..compliance.tables import empty_file_error
 from ..models.sms_gdpr_messages import import_file_error_message, import_reason_message
 
 STATES = [
@@ -45,8 +47,11 @@ class SmsGdprImportMixin(models.AbstractModel):
         self.state = "upload"
 
     def _file_data(self):
-        """Return the uploaded file's bytes, or raise when no file is chosen."""
+        """Return the uploaded file's bytes, or raise when no file is chosen or the file is empty."""
         self.ensure_one()
+        if not self.file and self.filename:
+            # The web client stores an empty upload as no file, but keeps its name.
+            raise self._file_error(empty_file_error(self.filename))
         if not self.file:
             raise UserError(self.env._("Choose the file to import first."))
         return base64.b64decode(self.file)
@@ -95,7 +100,11 @@ class SmsGdprImportMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _write_report(self):
-        """Store the report lines as a CSV file (UTF-8 with BOM and ";", as French Excel opens it)."""
+        """Store the report lines as a CSV file (UTF-8 with BOM and ";", as French Excel opens it).
+
+        Cells that a spreadsheet would run as a formula get a leading single quote, because they
+        come from the imported file. The leads keep the values as written.
+        """
         self.ensure_one()
         decisions = dict(self.line_ids._fields["decision"]._description_selection(self.env))
         buffer = io.StringIO()
@@ -105,10 +114,11 @@ class SmsGdprImportMixin(models.AbstractModel):
             self.env._("Normalised Number"), self.env._("Decision"), self.env._("Reasons"),
         ])
         for line in self.line_ids:
-            writer.writerow([
-                line.line_number, line.name or "", line.raw_number or "", line.e164 or "",
+            cells = [
+                line.line_number, line.name, line.raw_number, line.e164,
                 decisions.get(line.decision, line.decision), (line.reasons or "").replace("\n", " | "),
-            ])
+            ]
+            writer.writerow([escape_csv_formula(cell) for cell in cells])
         stem = (self.filename or "import").rsplit(".", 1)[0]
         self.report_file = base64.b64encode(("\ufeff" + buffer.getvalue()).encode("utf-8"))
         self.report_filename = self.env._("%(file)s - report.csv", file=stem)

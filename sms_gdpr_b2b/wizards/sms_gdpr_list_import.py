@@ -8,7 +8,15 @@ from odoo.exceptions import UserError
 from odoo.tools import split_every
 
 from ..compliance.errors import ComplianceError
-from ..compliance.lists import ListDefaults, exclude_known_numbers, read_lead_list, summarize
+from ..compliance.lists import (
+    ListDefaults,
+    contacts_to_find,
+    exclude_known_contacts,
+    exclude_known_numbers,
+    name_key,
+    read_lead_list,
+    summarize,
+)
 from ..models import selections
 
 _logger = logging.getLogger(__name__)
@@ -17,6 +25,8 @@ _logger = logging.getLogger(__name__)
 LEAD_BATCH_SIZE = 500
 # Numbers per query when looking for existing leads and contacts.
 QUERY_CHUNK_SIZE = 1000
+# Leads read per chunk when matching list rows without a number by contact and company names.
+NAME_SCAN_CHUNK_SIZE = 10000
 
 
 class SmsGdprListImport(models.TransientModel):
@@ -25,7 +35,9 @@ class SmsGdprListImport(models.TransientModel):
     Rows that lack a legal basis, source, collection date or provider take the
     values entered in the wizard. Invariants: a number that has opted out, is
     blacklisted or is on the opposition list never gets a new lead, and no lead
-    is created for a number a lead or contact of the company already holds.
+    is created for a number a lead or contact of the company already holds. A
+    row without a usable number gets no lead when a lead of the company has its
+    e-mail, or, for a row without e-mail, its contact and company names.
     """
 
     _name = "sms.gdpr.list.import"
@@ -143,6 +155,7 @@ class SmsGdprListImport(models.TransientModel):
         except ComplianceError as error:
             raise self._file_error(error) from error
         self._exclude_known_numbers(lead_list.rows)
+        self._exclude_known_contacts(lead_list.rows)
         return lead_list, data
 
     def _company_country(self):
@@ -187,6 +200,48 @@ class SmsGdprListImport(models.TransientModel):
             existing_leads=existing["crm.lead"],
             existing_contacts=existing["res.partner"],
         )
+
+    def _exclude_known_contacts(self, rows):
+        """Skip the rows without a usable number whose e-mail or names a lead of the company already has.
+
+        Like numbers, leads are looked up with sudo and among archived ones, so
+        a second import of a list creates no second lead of these rows.
+        """
+        emails, names = contacts_to_find(rows)
+        if not emails and not names:
+            return
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
+        company_domain = [("company_id", "in", [self.company_id.id, False])]
+        by_email = {}
+        for chunk in split_every(QUERY_CHUNK_SIZE, sorted(emails)):
+            leads = Lead.search_read(company_domain + [("email_normalized", "in", list(chunk))],
+                                     ["email_normalized", "display_name"])
+            for lead in leads:
+                by_email.setdefault(lead["email_normalized"], lead["display_name"])
+        exclude_known_contacts(rows, by_email, self._leads_by_name(Lead, company_domain, names))
+
+    def _leads_by_name(self, Lead, company_domain, names):
+        """Return ``{name key: lead name}`` for the leads whose contact and company names give one of ``names``.
+
+        The names are compared in Python after folding, because an accent-insensitive
+        comparison in SQL needs PostgreSQL's unaccent extension, which Odoo does not require.
+        """
+        if not names:
+            return {}
+        # NOTE: this reads the names of every lead of the company that has a contact or company
+        # name, in chunks, so its time grows with the CRM's size, not with the file's. It took
+        # about 2 s for 100,000 leads on a 2-core machine, measured once in an Odoo shell.
+        fnames = ["contact_name", "partner_name", "display_name"]
+        lead_ids = Lead.search(company_domain + ["|", ("contact_name", "!=", False), ("partner_name", "!=", False)],
+                               order="id").ids
+        found = {}
+        for chunk in split_every(NAME_SCAN_CHUNK_SIZE, lead_ids):
+            for lead in Lead.browse(chunk).read(fnames):
+                key = name_key(lead["contact_name"], lead["partner_name"])
+                if key in names:
+                    found.setdefault(key, lead["display_name"])
+            Lead.invalidate_model(fnames)
+        return found
 
     def _check_defaults(self, lead_list):
         """Raise when rows to import lack a value the wizard must then give."""
@@ -274,13 +329,17 @@ class SmsGdprListImport(models.TransientModel):
         return provider or Partner.create({"name": name, "is_company": True})
 
     def _lead_description(self, row):
-        """Return the lead's notes: where it was imported from, extra numbers and the columns not imported."""
+        """Return the lead's notes: the file and line, extra and invalid numbers, and the columns not imported."""
         parts = [Markup("<p>%s</p>") % self.env._(
             "Imported from %(file)s, line %(line)s.", file=self.filename or "", line=row.line
         )]
         if row.other_numbers:
             parts.append(Markup("<p>%s</p>") % self.env._(
                 "Other numbers: %(numbers)s", numbers=", ".join(row.other_numbers)
+            ))
+        if row.invalid_numbers:
+            parts.append(Markup("<p>%s</p>") % self.env._(
+                "Invalid numbers in the file, left out: %(numbers)s", numbers=", ".join(row.invalid_numbers)
             ))
         if row.extra:
             items = Markup().join(
