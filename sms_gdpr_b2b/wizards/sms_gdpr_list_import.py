@@ -87,8 +87,8 @@ class SmsGdprListImport(models.TransientModel):
     missing_provider_count = fields.Integer(string="Rows Without Provider", readonly=True)
     import_count = fields.Integer(string="To Import", readonly=True)
     warning_count = fields.Integer(string="To Import With Warnings", readonly=True)
-    skip_count = fields.Integer(string="Skipped", readonly=True)
-    reject_count = fields.Integer(string="Rejected", readonly=True)
+    skip_count = fields.Integer(string="Rows Skipped", readonly=True)
+    reject_count = fields.Integer(string="Rows Rejected", readonly=True)
 
     # ------------------------------------------------------------------
     # Actions
