@@ -167,6 +167,8 @@ class SmsGdprPersonData(models.AbstractModel):
         value = record[name]
         if field.type == "many2one":
             return value.display_name or None
+        if field.type in ("one2many", "many2many"):
+            return ", ".join(value.mapped("display_name")) or None
         if field.type == "selection":
             return dict(field._description_selection(self.env)).get(value) if value else None
         if field.type in ("datetime", "date"):

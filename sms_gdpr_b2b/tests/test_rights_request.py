@@ -224,6 +224,19 @@ class TestRightsRequest(SmsGdprCase):
                 self.assertTrue(document["audit_events"], "the lead's audit trail is part of the export")
                 self.assertEqual(len(self._events(request, "export")), 1)
 
+    def test_access_export_proof_files(self):
+        proof = self.env["ir.attachment"].create({"name": "signed-form.pdf", "raw": b"%PDF-1.4 proof"})
+        self.lead.write({"sms_gdpr_consent_attachment_ids": [(6, 0, proof.ids)],
+                         "sms_gdpr_consent_wording": "J'accepte de recevoir des SMS"})
+        request = self._request("access")
+        request.action_export_data()
+        content = base64.b64decode(request.export_attachment_id.datas)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            document = json.loads(archive.read("data.json"))
+        lead_row = document["leads"][0]
+        self.assertEqual(lead_row["sms_gdpr_consent_attachment_ids"], "signed-form.pdf")
+        self.assertEqual(lead_row["sms_gdpr_consent_wording"], "J'accepte de recevoir des SMS")
+
     def test_export_only_for_access(self):
         with self.assertRaises(UserError):
             self._request("rectification").action_export_data()
