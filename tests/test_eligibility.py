@@ -4,6 +4,7 @@ from sms_gdpr_compliance.eligibility import (
     decide_audience,
     legitimate_interest_flagged,
     record_exclusion_reasons,
+    stored_number_reason,
 )
 
 
@@ -112,3 +113,10 @@ def test_other_company_record_excluded_first():
     decision = decide_audience([candidate])[0]
     assert decision.reason == "other_company"
     assert "no_legal_basis" in decision.reasons
+
+
+def test_stored_number_reason():
+    assert stored_number_reason("missing", None) == "missing"
+    assert stored_number_reason("invalid", None) == "invalid"
+    assert stored_number_reason("valid", "fixed_line") == "not_mobile"
+    assert stored_number_reason("valid", "mobile") is None

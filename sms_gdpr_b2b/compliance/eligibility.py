@@ -79,6 +79,15 @@ def legitimate_interest_flagged(legal_basis: str | None, number_kind: str | None
     return legal_basis == "legitimate_interest" and (number_kind == "personal" or not professional_context)
 
 
+def stored_number_reason(status: str | None, number_type: str | None) -> str | None:
+    """Return ``NumberInfo.reason`` rebuilt from a stored status and type (None for a valid mobile)."""
+    if status in ("missing", "invalid"):
+        return status
+    if number_type != "mobile":
+        return "not_mobile"
+    return None
+
+
 def record_exclusion_reasons(
     number_reason: str | None,
     legal_basis: str | None,
@@ -93,7 +102,7 @@ def record_exclusion_reasons(
     ``number_reason`` is ``NumberInfo.reason``. ``time_zone`` defaults to a
     placeholder so that callers that store no zone are not flagged for it.
     ``number_kind`` is professional, generic or personal (None when unknown),
-    and ``professional_context`` says whether a company or a job title is known.
+    and ``professional_context`` tells whether a company or a job title is known.
     """
     reasons = []
     if number_reason:
@@ -123,7 +132,7 @@ def decide_audience(
     The first candidate of a number with no reason of its own keeps the
     number; later ones are duplicates. ``recent_sends`` counts the SMS already
     sent to each number within the cap period, and a ``frequency_cap`` of 0
-    disables the cap. ``suppressed`` holds the numbers of the opposition list
+    disables the cap. ``suppressed`` contains the numbers of the opposition list
     kept after an erasure.
     """
     recent_sends = recent_sends or {}

@@ -6,7 +6,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import split_every
 
 from ..compliance.consent import is_web_url, normalize_ip_address
-from ..compliance.eligibility import legitimate_interest_flagged, record_exclusion_reasons
+from ..compliance.eligibility import (
+    legitimate_interest_flagged,
+    record_exclusion_reasons,
+    stored_number_reason,
+)
 from ..compliance.phone import normalize_numbers
 from . import selections
 
@@ -457,11 +461,7 @@ class SmsGdprComplianceMixin(models.AbstractModel):
 
     def _sms_gdpr_number_reason(self):
         self.ensure_one()
-        if self.sms_gdpr_number_status in ("missing", "invalid"):
-            return self.sms_gdpr_number_status
-        if self.sms_gdpr_number_type != "mobile":
-            return "not_mobile"
-        return None
+        return stored_number_reason(self.sms_gdpr_number_status, self.sms_gdpr_number_type)
 
     @api.model
     def _sms_gdpr_blacklisted_numbers(self, numbers):
@@ -589,10 +589,10 @@ class SmsGdprComplianceMixin(models.AbstractModel):
     def _sms_gdpr_log_field_changes(self, event_type, changes, context_details=None):
         """Write one audit event for the ``(field, old value, new value)`` changes of one kind.
 
-        A single change stores its values as they are; several changes made at
-        once (typically when a record is created or imported) store one JSON
-        object per side, keyed by field, so that a bulk import adds one event per
-        kind and record rather than one per field.
+        A single change stores its values as they are. Several changes made at
+        once, typically when a record is created or imported, store one JSON
+        object per side, keyed by field. A bulk import therefore adds one event
+        per kind and record rather than one per field.
         """
         self.ensure_one()
         fnames = [fname for fname, _old, _new in changes]
@@ -650,8 +650,8 @@ class SmsGdprComplianceMixin(models.AbstractModel):
         The numbers are blacklisted, every contact and lead holding one gets the
         opt-out with ``channel`` and a chatter note, and the scheduled recipient
         lines of the company's campaigns are stopped. ``dates`` maps a number to
-        the UTC datetime its objection was made, for numbers whose date is known
-        (a STOP list gives one per number); the others get the current time.
+        the UTC datetime of its objection when that is known, as a STOP list or
+        an inbound reply gives it. The other numbers get the current time.
         Returns a dict with the ``partners``, ``leads`` and ``lines`` recordsets touched.
         """
         numbers = sorted({number for number in numbers if number})

@@ -5,7 +5,7 @@ one pass, so a large audience costs a few queries per thousand records rather
 than several per recipient.
 """
 
-from ..compliance.eligibility import Candidate, decide_audience
+from ..compliance.eligibility import Candidate, decide_audience, stored_number_reason
 
 READ_CHUNK_SIZE = 1000
 
@@ -43,22 +43,13 @@ def read_sources(records):
             yield records._name, row
 
 
-def number_reason(row):
-    """Return the core's number reason for a stored row (None for a valid mobile)."""
-    if row["sms_gdpr_number_status"] in ("missing", "invalid"):
-        return row["sms_gdpr_number_status"]
-    if row["sms_gdpr_number_type"] != "mobile":
-        return "not_mobile"
-    return None
-
-
 def candidate_from_row(model, row, company):
     """Return the core's view of a stored row; a record of another company than the campaign's is flagged."""
     record_company = row["company_id"] and row["company_id"][0]
     return Candidate(
         key=(model, row["id"]),
         e164=row["sms_gdpr_e164"] or None,
-        number_reason=number_reason(row),
+        number_reason=stored_number_reason(row["sms_gdpr_number_status"], row["sms_gdpr_number_type"]),
         time_zone=row["sms_gdpr_time_zone"] or None,
         legal_basis=row["sms_gdpr_legal_basis"] or None,
         has_consent=bool(row["sms_gdpr_consent_date"]),
