@@ -1,16 +1,16 @@
 import logging
 
-import psycopg2
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..compliance.segments import count_segments
 
 _logger = logging.getLogger(__name__)
 
-# Errors raised when another transaction updated the same row first.
-CONCURRENCY_ERRORS = (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected)
+# Errors raised when another transaction locked or updated the same row first: the ones Odoo
+# itself retries a request on.
+CONCURRENCY_ERRORS = PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 # Fields that make the campaign what was checked and confirmed: only the application changes them.
 PROTECTED_FIELDS = {
