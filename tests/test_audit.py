@@ -1,4 +1,11 @@
-from sms_gdpr_compliance.audit import GENESIS_HASH, event_hash, first_broken_link, number_fingerprint
+from sms_gdpr_compliance.audit import (
+    GENESIS_HASH,
+    event_hash,
+    first_broken_link,
+    number_fingerprint,
+    personal_digest,
+    personal_part_intact,
+)
 
 
 def _chain(contents):
@@ -50,3 +57,36 @@ def test_fingerprint_is_keyed():
     assert number_fingerprint("+33612345678", "key-a") != number_fingerprint("+33612345678", "key-b")
     assert number_fingerprint("+33612345678", "key-a") == number_fingerprint("+33612345678", "key-a")
     assert "33612345678" not in number_fingerprint("+33612345678", "key-a")
+
+
+def test_personal_digest_salted():
+    personal = {"record_name": "Jeanne Martin", "old_value": "+33612345678"}
+    assert personal_digest("salt-a", personal) != personal_digest("salt-b", personal)
+    assert personal_digest("salt-a", personal) == personal_digest("salt-a", dict(reversed(personal.items())))
+
+
+def test_personal_part_intact():
+    personal = {"record_name": "Jeanne Martin", "old_value": "+33612345678"}
+    digest = personal_digest("salt", personal)
+    assert personal_part_intact("salt", personal, digest, erased=False)
+
+
+def test_personal_part_edited_detected():
+    digest = personal_digest("salt", {"record_name": "Jeanne Martin"})
+    assert not personal_part_intact("salt", {"record_name": "Paul Durand"}, digest, erased=False)
+
+
+def test_personal_part_without_salt_detected():
+    personal = {"record_name": "Jeanne Martin"}
+    assert not personal_part_intact(None, personal, personal_digest("", personal), erased=False)
+
+
+def test_erased_personal_part_holds():
+    digest = personal_digest("salt", {"record_name": "Jeanne Martin"})
+    assert personal_part_intact(None, {"record_name": None}, digest, erased=True)
+
+
+def test_erased_row_keeping_values_detected():
+    digest = personal_digest("salt", {"record_name": "Jeanne Martin"})
+    assert not personal_part_intact(None, {"record_name": "Jeanne Martin"}, digest, erased=True)
+    assert not personal_part_intact("salt", {"record_name": None}, digest, erased=True)

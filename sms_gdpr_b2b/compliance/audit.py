@@ -2,9 +2,14 @@
 
 Each audit row stores the SHA-256 of its own content joined with the hash of
 the previous row, so editing, inserting or deleting a row breaks every hash
-after it. A fingerprint is an HMAC-SHA256 of an E.164 number under a secret
-key: it lets an opposition outlive the erasure of the number itself, without
-keeping the number.
+after it. The personal part of a row (record name, old and new values,
+details) enters the chain only through a salted digest: erasing those values
+together with the salt leaves the chain verifiable, and the digest left behind
+cannot be matched against a guessed value.
+
+A fingerprint is an HMAC-SHA256 of an E.164 number under a secret key: it lets
+an opposition outlive the erasure of the number itself, without keeping the
+number.
 """
 
 from __future__ import annotations
@@ -23,8 +28,23 @@ def event_hash(previous_hash: str, content: dict) -> str:
     ``content`` is serialised as canonical JSON (sorted keys, no spaces), so
     the same values always give the same hash whatever the dict order.
     """
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{previous_hash}\n{canonical}".encode()).hexdigest()
+    return hashlib.sha256(f"{previous_hash}\n{_canonical(content)}".encode()).hexdigest()
+
+
+def personal_digest(salt: str, personal: dict) -> str:
+    """Return the SHA-256 hex digest of a row's personal values under its random ``salt``."""
+    return hashlib.sha256(f"{salt}\n{_canonical(personal)}".encode()).hexdigest()
+
+
+def personal_part_intact(salt: str | None, personal: dict, digest: str | None, erased: bool) -> bool:
+    """Return whether a row's personal values still match the digest its hash covers.
+
+    An erased row must hold neither values nor salt: its digest is then the
+    only trace of what was erased, and it is checked through the chain alone.
+    """
+    if erased:
+        return not salt and not any(personal.values())
+    return bool(salt) and personal_digest(salt, personal) == digest
 
 
 def first_broken_link(rows) -> int | None:
@@ -45,3 +65,7 @@ def first_broken_link(rows) -> int | None:
 def number_fingerprint(e164: str, key: str) -> str:
     """Return the keyed HMAC-SHA256 hex digest of an E.164 number."""
     return hmac.new(key.encode(), e164.encode(), hashlib.sha256).hexdigest()
+
+
+def _canonical(content: dict) -> str:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)

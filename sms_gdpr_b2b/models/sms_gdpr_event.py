@@ -1,9 +1,11 @@
 import json
+import secrets
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
-from ..compliance.audit import GENESIS_HASH, event_hash, first_broken_link
+from ..compliance.audit import GENESIS_HASH, event_hash, first_broken_link, personal_digest, personal_part_intact
 
 EVENT_TYPES = [
     ("consent_given", "Consent given"),
@@ -26,7 +28,7 @@ EVENT_TYPES = [
     ("merged", "Records merged"),
 ]
 
-# Fields covered by the hash, in the order they are serialised.
+# Fields covered by the chain hash, in the order they are serialised.
 HASHED_FIELDS = (
     "sequence",
     "event_type",
@@ -35,11 +37,13 @@ HASHED_FIELDS = (
     "company_id",
     "res_model",
     "res_id",
-    "record_name",
-    "old_value",
-    "new_value",
-    "details",
+    "personal_digest",
 )
+# Fields that may name the person; the chain covers them through their salted digest, so an
+# erasure can clear them without breaking it.
+PERSONAL_FIELDS = ("record_name", "old_value", "new_value", "details")
+# Key of an erasure event's details that lists the sequences of the events it cleared.
+ERASED_SEQUENCES_KEY = "audit_events_erased"
 
 
 class SmsGdprEvent(models.Model):
@@ -67,6 +71,13 @@ class SmsGdprEvent(models.Model):
     old_value = fields.Char(string="Old Value", readonly=True)
     new_value = fields.Char(string="New Value", readonly=True)
     details = fields.Text(string="Details", readonly=True)
+    personal_salt = fields.Char(readonly=True, groups="base.group_system")
+    personal_digest = fields.Char(readonly=True, groups="base.group_system")
+    personal_erased = fields.Boolean(
+        string="Personal Data Erased", readonly=True,
+        help="The record name, values and details were cleared by an erasure request. The chain still "
+        "proves that the event took place, when and by whom.",
+    )
     previous_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True, index=True)
 
@@ -111,6 +122,8 @@ class SmsGdprEvent(models.Model):
             sequence += 1
             vals["sequence"] = sequence
             vals.setdefault("date", fields.Datetime.now())
+            vals["personal_salt"] = secrets.token_hex(16)
+            vals["personal_digest"] = personal_digest(vals["personal_salt"], self._personal_content(vals))
             vals["previous_hash"] = previous_hash
             vals["hash"] = event_hash(previous_hash, self._hash_content(vals))
             previous_hash = vals["hash"]
@@ -150,6 +163,10 @@ class SmsGdprEvent(models.Model):
         content["date"] = fields.Datetime.to_string(fields.Datetime.to_datetime(vals.get("date")))
         return content
 
+    @api.model
+    def _personal_content(self, vals):
+        return {name: vals.get(name) or None for name in PERSONAL_FIELDS}
+
     def _stored_content(self):
         self.ensure_one()
         values = {name: self[name] for name in HASHED_FIELDS}
@@ -157,17 +174,47 @@ class SmsGdprEvent(models.Model):
         values["company_id"] = self.company_id.id
         return self._hash_content(values)
 
+    def _personal_part_intact(self):
+        self.ensure_one()
+        return personal_part_intact(
+            self.personal_salt,
+            self._personal_content({name: self[name] for name in PERSONAL_FIELDS}),
+            self.personal_digest,
+            self.personal_erased,
+        )
+
     @api.model
     def _find_broken_event(self, company):
-        """Return the first event of ``company`` whose hash does not match, or an empty recordset."""
+        """Return the first event of ``company`` that was changed, removed or cleared outside an erasure.
+
+        Returns an empty recordset when the whole chain holds.
+        """
         events = self.sudo().search([("company_id", "=", company.id)], order="sequence")
-        rows = [(event.previous_hash, event._stored_content(), event.hash) for event in events]
-        index = first_broken_link(rows)
-        if index is None:
-            expected = list(range(1, len(events) + 1))
-            gaps = [event for event, number in zip(events, expected) if event.sequence != number]
-            return gaps[0] if gaps else self.browse()
-        return events[index]
+        index = first_broken_link([(event.previous_hash, event._stored_content(), event.hash) for event in events])
+        erased_by_request = self._erased_sequences(events)
+        for position, event in enumerate(events):
+            if index is not None and position == index:
+                return event
+            if not event._personal_part_intact():
+                return event
+            if event.personal_erased and event.sequence not in erased_by_request:
+                return event
+            if event.sequence != position + 1:
+                return event
+        return self.browse()
+
+    @api.model
+    def _erased_sequences(self, events):
+        """Return the sequences of the events that an erasure event of ``events`` reports having cleared."""
+        sequences = set()
+        for event in events.filtered(lambda event: event.event_type == "erasure" and event.details):
+            try:
+                details = json.loads(event.details)
+            except ValueError:
+                continue
+            if isinstance(details, dict):
+                sequences.update(details.get(ERASED_SEQUENCES_KEY) or [])
+        return sequences
 
     @api.model
     def _missing_tail(self, company):
@@ -263,6 +310,37 @@ class SmsGdprEvent(models.Model):
         if isinstance(value, dict):
             value = value.get(record.id) if record else None
         return str(value) if value not in (None, False) else False
+
+    @api.model
+    def _erase_personal_values(self, records):
+        """Clear the personal values and salt of every event about ``records``, a dict of ids by model.
+
+        Returns the sequences of the cleared events, by company id.
+
+        Only the erasure of a rights request calls this. It writes in SQL because
+        the ORM rejects any change to an event. The caller must log the erasure
+        event with the returned sequences under ``ERASED_SEQUENCES_KEY``, or the
+        chain check reports the cleared events as tampered.
+        """
+        domains = [[("res_model", "=", model), ("res_id", "in", ids)] for model, ids in records.items() if ids]
+        if not domains:
+            return {}
+        events = self.sudo().search(expression.AND([expression.OR(domains), [("personal_erased", "=", False)]]))
+        if not events:
+            return {}
+        self.flush_model()
+        self.env.cr.execute(
+            """UPDATE sms_gdpr_event
+                  SET record_name = NULL, old_value = NULL, new_value = NULL, details = NULL,
+                      personal_salt = NULL, personal_erased = TRUE
+                WHERE id IN %s""",
+            [tuple(events.ids)],
+        )
+        self.invalidate_model(list(PERSONAL_FIELDS) + ["personal_salt", "personal_erased"])
+        sequences = {}
+        for event in events:
+            sequences.setdefault(event.company_id.id, []).append(event.sequence)
+        return sequences
 
     def action_open_record(self):
         """Open the record the event is about."""

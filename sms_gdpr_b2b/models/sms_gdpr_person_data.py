@@ -1,6 +1,7 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import email_normalize
 
 # Fields of contacts and leads written to an access or portability export.
 PERSON_FIELDS = [
@@ -197,12 +198,18 @@ class SmsGdprPersonData(models.AbstractModel):
 
     @api.model
     def _erase(self, company, partners, leads, numbers):
-        """Anonymise the person's contacts, leads, chatter, campaign lines and inbound SMS; return counts.
+        """Anonymise everything held on the person; return the counts and the cleared audit events.
 
-        The numbers must already be on the opposition list: this removes them from
-        the phone blacklist, where they would otherwise stay in clear.
+        Covers the contacts, leads, chatter, campaign lines, inbound SMS, earlier data
+        exports and the personal values of the audit events about those records. The
+        numbers must already be on the opposition list: this removes them from the
+        phone blacklist, where they would otherwise stay in clear. The second value
+        returned gives the sequences of the cleared audit events by company id. The
+        caller must list them in an erasure event, or the chain check reports them.
         """
         self._check_erasable(partners)
+        # Before the contacts lose their e-mail, which identifies the requests that exported them.
+        exports = self._erase_data_exports(company, partners, leads, numbers)
         placeholder = self.env._("Erased person")
         # The audit events of these writes must not copy the erased proof into the log.
         partners = partners.sudo().with_context(sms_gdpr_erasure=True)
@@ -233,12 +240,38 @@ class SmsGdprPersonData(models.AbstractModel):
         blacklist = self.env["phone.blacklist"].sudo().with_context(active_test=False).search([("number", "in", numbers)])
         blacklist.message_ids.unlink()
         blacklist.unlink()
-        # NOTE: audit events are append-only and hash-chained, so the events of erased records keep
-        # the record name and the old values they were logged with.
-        return {
+        erased_events = self.env["sms.gdpr.event"]._erase_personal_values({
+            "res.partner": partners.ids,
+            "crm.lead": leads.ids,
+            "sms.gdpr.inbound": inbound.ids,
+        })
+        # NOTE: the details of list and STOP-list import events keep the numbers they imported,
+        # because they are the proof of other people's opt-outs too.
+        counts = {
             "contacts": len(partners),
             "leads": len(leads),
             "messages": len(messages),
             "campaign_lines": len(lines),
             "inbound_messages": len(inbound),
+            "data_exports": len(exports),
+            "audit_events": sum(len(sequences) for sequences in erased_events.values()),
         }
+        return counts, erased_events
+
+    @api.model
+    def _erase_data_exports(self, company, partners, leads, numbers):
+        """Delete the ZIP files that earlier access or portability requests produced on the person."""
+        requests = self.env["sms.gdpr.rights.request"].sudo().search([
+            ("company_id", "=", company.id), ("export_attachment_id", "!=", False),
+        ])
+        emails = {email for email in partners.mapped("email_normalized") + leads.mapped("email_normalized") if email}
+        requests = requests.filtered(
+            lambda request: request.partner_id in partners
+            or request.lead_id in leads
+            or (request.phone and request._normalized_phone() in numbers)
+            or (request.email and email_normalize(request.email) in emails)
+        )
+        # Deleting the files also removes them from the chatter notes they were posted with.
+        exports = requests.export_attachment_id
+        exports.unlink()
+        return exports

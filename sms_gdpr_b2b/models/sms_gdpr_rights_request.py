@@ -9,6 +9,7 @@ from ..compliance import rights
 from ..compliance.export import build_export_zip
 from ..compliance.phone import normalize_number
 from .sms_gdpr_compliance_mixin import FALLBACK_COUNTRY_CODE
+from .sms_gdpr_event import ERASED_SEQUENCES_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -353,19 +354,33 @@ class SmsGdprRightsRequest(models.Model):
             ))
         partners, leads, numbers = self._person_records_found()
         self.env["sms.gdpr.suppression"]._add_numbers(numbers, self.company_id, reason="erasure")
-        counts = self.env["sms.gdpr.person.data"]._erase(self.company_id, partners, leads, numbers)
+        counts, erased_events = self.env["sms.gdpr.person.data"]._erase(self.company_id, partners, leads, numbers)
         self.write({"erased": True, "phone": False, "email": False, "description": False})
-        self.env["sms.gdpr.event"]._log("erasure", self, company=self.company_id, details=counts)
+        self._log_erasure(counts, erased_events)
         self.message_post(
             body=self.env._(
-                "Personal data erased: %(contacts)s contacts, %(leads)s leads, %(lines)s campaign lines and "
-                "%(inbound)s inbound SMS. The numbers stay on the opposition list as fingerprints.",
+                "Personal data erased: %(contacts)s contacts, %(leads)s leads, %(lines)s campaign lines, "
+                "%(inbound)s inbound SMS and %(exports)s earlier data exports. The names and values of %(events)s "
+                "audit events were cleared, and the events stay in the audit chain. The numbers stay on the "
+                "opposition list as fingerprints.",
                 contacts=counts["contacts"], leads=counts["leads"], lines=counts["campaign_lines"],
-                inbound=counts["inbound_messages"],
+                inbound=counts["inbound_messages"], exports=counts["data_exports"], events=counts["audit_events"],
             ),
             subtype_xmlid="mail.mt_note",
         )
         return True
+
+    def _log_erasure(self, counts, erased_events):
+        """Log the erasure in each company chain whose events it cleared, with their sequences."""
+        Event = self.env["sms.gdpr.event"]
+        Event._log("erasure", self, company=self.company_id, details={
+            **counts, ERASED_SEQUENCES_KEY: erased_events.get(self.company_id.id, []),
+        })
+        for company_id, sequences in erased_events.items():
+            if company_id != self.company_id.id:
+                Event._log("erasure", self, company=self.env["res.company"].browse(company_id), details={
+                    ERASED_SEQUENCES_KEY: sequences,
+                })
 
     def action_done(self):
         """Close the requests as answered; an outcome is required."""

@@ -63,6 +63,34 @@ class TestAuditEvents(SmsGdprCase):
         self.assertEqual(result["params"]["type"], "danger")
         self.assertIn(f"#{target.sequence}", result["params"]["message"])
 
+    def test_cleared_row_without_erasure_detected(self):
+        self._partner("A", "06 12 34 56 01")
+        opted_out = self._partner("B", "06 12 34 56 02", sms_gdpr_opt_out=True)
+        target = self._events(opted_out).filtered(lambda event: event.event_type == "opt_out_set")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sms_gdpr_event SET record_name = NULL, old_value = NULL, new_value = NULL, details = NULL, "
+            "personal_salt = NULL, personal_erased = TRUE WHERE id = %s",
+            [target.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.env["sms.gdpr.event"]._find_broken_event(self.company), target)
+
+    def test_erased_values_keep_chain(self):
+        self._partner("A", "06 12 34 56 01")
+        opted_out = self._partner("B", "06 12 34 56 02", sms_gdpr_opt_out=True)
+        Event = self.env["sms.gdpr.event"]
+        erased = Event._erase_personal_values({"res.partner": opted_out.ids})
+        self.assertEqual(sorted(erased[self.company.id]), self._events(opted_out).mapped("sequence"))
+        self.assertEqual(Event._find_broken_event(self.company), self._events(opted_out)[0],
+                         "cleared events no erasure event lists break the chain")
+        Event._log("erasure", company=self.company, details={"audit_events_erased": erased[self.company.id]})
+        self.assertFalse(Event._find_broken_event(self.company))
+        for event in self._events(opted_out):
+            self.assertTrue(event.personal_erased)
+            self.assertFalse(event.record_name)
+            self.assertFalse(event.new_value)
+
     def test_deleted_row_detected(self):
         self._partner("A", "06 12 34 56 01")
         opted_out = self._partner("B", "06 12 34 56 02", sms_gdpr_opt_out=True)

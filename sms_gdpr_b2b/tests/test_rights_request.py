@@ -294,6 +294,13 @@ class TestRightsRequest(SmsGdprCase):
         self.assertEqual(len(erasure), 1)
         self.assertNotIn("12345660", erasure.details)
         self.assertNotIn("12 34 56 60", erasure.details or "")
+        lead_events = self.env["sms.gdpr.event"].search([("res_model", "=", "crm.lead"), ("res_id", "=", self.lead.id)])
+        self.assertTrue(lead_events)
+        self.assertTrue(all(event.personal_erased for event in lead_events))
+        self.assertFalse(any(lead_events.mapped("record_name")), "the lead's name leaves the audit log")
+        self.assertEqual(json.loads(erasure.details)["audit_events"], len(lead_events) + 1,
+                         "the lead's events and the inbound STOP's event are cleared")
+        self.assertFalse(self.env["sms.gdpr.event"]._find_broken_event(self.company), "the chain still holds")
 
         # A later import of the same number is still excluded from campaigns.
         reimported = self._lead("Zoé M.", "06 12 34 56 60")
@@ -301,6 +308,17 @@ class TestRightsRequest(SmsGdprCase):
         wizard.action_to_audience()
         self.assertEqual(wizard.recipient_ids.decision, "exclude")
         self.assertEqual(wizard.recipient_ids.reason, "suppressed")
+
+    def test_erasure_deletes_earlier_export(self):
+        access = self._request("access")
+        access.action_export_data()
+        export = access.export_attachment_id
+        erasure = self._request("erasure", lead_id=False, email="ZOE@example.fr")
+        erasure.action_erase()
+        self.assertFalse(export.exists(), "the ZIP of the earlier access request holds the erased data")
+        self.assertFalse(access.export_attachment_id)
+        self.assertFalse(access.message_ids.attachment_ids, "nor does the chatter note keep the file")
+        self.assertEqual(json.loads(self._events(erasure, "erasure").details)["data_exports"], 1)
 
     def test_erasure_refused_for_user_contact(self):
         request = self._request("erasure", lead_id=False, partner_id=self.dpo.partner_id.id)
