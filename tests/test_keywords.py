@@ -63,6 +63,12 @@ STOP_SPELLINGS = [
     "Je ne souhaite plus être contacté", "je ne veux plus être contactée", "Ne pas déranger",
     "RGPD : effacez mes coordonnées", "J'exerce mon droit d'opposition", "Je m'oppose à ce traitement",
     "Droit à l'oubli svp", "Je suis inscrit sur Bloctel",
+    # Objection, removal and cancellation words.
+    "NE PLUS ENVOYER", "Merci de ne plus m'envoyer de SMS", "N'envoyez plus rien", "Opposition", "opposition svp",
+    "Je m'y oppose", "Je m'oppose", "radiez-moi", "Radiez moi de votre fichier", "radiation", "oubliez-moi",
+    "Oubliez mon numéro", "je refuse", "Je refuse vos SMS", "Refus", "Retirer", "Retirez", "résilier",
+    "Résiliation", "halte", "Supprimer", "Effacez", "Je ne souhaite plus", "Je ne veux plus de vos messages",
+    "Ça suffit", "Mettez-moi sur liste noire", "Jamais",
 ]
 
 

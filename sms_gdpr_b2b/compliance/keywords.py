@@ -47,6 +47,9 @@ STOP_WORD_PATTERNS = (
     r"revo(?:ke|ked|quer|quez|que)",
     r"spam+[a-z]*",  # spam, spams, spammer, spammez
     r"harcel[a-z]*",
+    r"oppos(?:e|es|er|ez|ition|itions)",  # opposition is the legal word for an objection
+    r"radi(?:er|ez|ation)",  # radiez-moi, radiation
+    r"resili(?:e|er|ez|ation)",  # resiliez, resiliation
 )
 
 # Phrases that mean "stop sending me messages" wherever they appear.
@@ -86,6 +89,22 @@ STOP_PHRASES = (
     "m appelez plus",
     "plus m appeler",
     "me sollicitez plus",
+    "plus me solliciter",
+    "ne plus envoyer",
+    "plus envoyer",
+    "n envoyez plus",
+    "envoyez plus rien",
+    "plus de vos",
+    "ne souhaite plus",
+    "ne veux plus",
+    "je refuse",
+    "refuse vos",
+    "refuse les",
+    "oubliez moi",
+    "oubliez mon numero",
+    "oubliez mes coordonnees",
+    "ca suffit",
+    "liste noire",
     "retirez moi",
     "retirer moi",
     "retirez mon numero",
@@ -156,6 +175,18 @@ STANDALONE_STOP_WORDS = (
     "stp",
     "sto",
     "halt",
+    "halte",
+    "retirer",
+    "retirez",
+    "retrait",
+    "supprimer",
+    "supprimez",
+    "suppression",
+    "effacer",
+    "effacez",
+    "refus",
+    "refuse",
+    "jamais",
 )
 
 # Re-subscription words, honoured only when they make up the whole reply.
