@@ -11,6 +11,7 @@ from . import sms_gdpr_recipient_mixin
 from . import sms_gdpr_campaign
 from . import sms_gdpr_recipient
 from . import sms_sms
+from . import mail_notification
 from . import sms_gdpr_inbound
 from . import sms_gdpr_person_data
 from . import sms_gdpr_rights_request

@@ -6,7 +6,9 @@ from odoo.exceptions import ValidationError
 
 from ..compliance.consent import is_web_url
 from ..compliance.mentions import check_sender_id, check_short_code
+from ..compliance.phone import normalize_number
 from ..compliance.window import RuleError, SendingRules
+from .sms_gdpr_compliance_mixin import FALLBACK_COUNTRY_CODE
 from .sms_gdpr_messages import finding_message, rule_error_message
 
 
@@ -219,6 +221,16 @@ class ResCompany(models.Model):
         """Return the comma-separated keywords of ``field_name`` as a list."""
         self.ensure_one()
         return [keyword.strip() for keyword in (self[field_name] or "").split(",") if keyword.strip()]
+
+    def _sms_gdpr_country_code(self):
+        """Return the country assumed for national numbers: the SMS default country, else the company's."""
+        self.ensure_one()
+        country = self.sms_gdpr_default_country_id or self.country_id
+        return country.code or FALLBACK_COUNTRY_CODE
+
+    def _sms_gdpr_e164(self, number):
+        """Return the E.164 form of ``number`` read with the company's country, or False when it is invalid."""
+        return normalize_number(number, self._sms_gdpr_country_code()).e164 or False
 
     def action_sms_gdpr_generate_webhook_token(self):
         """Replace the inbound webhook token by a new random one."""

@@ -456,8 +456,7 @@ class SmsGdprComplianceMixin(models.AbstractModel):
         company = self.env.company
         if len(self.company_id) == 1:
             company = self.company_id
-        country = company.sms_gdpr_default_country_id or company.country_id
-        return country.code or FALLBACK_COUNTRY_CODE
+        return company._sms_gdpr_country_code()
 
     def _sms_gdpr_number_reason(self):
         self.ensure_one()

@@ -6,8 +6,6 @@ from odoo.exceptions import UserError
 
 from ..compliance.inbound import PROVIDER_GENERIC, PROVIDER_SMSFACTOR, PROVIDER_TWILIO, PayloadError
 from ..compliance.keywords import INTENT_REPLY, INTENT_START, INTENT_STOP, classify_reply
-from ..compliance.phone import normalize_number
-from .sms_gdpr_compliance_mixin import FALLBACK_COUNTRY_CODE
 
 _logger = logging.getLogger(__name__)
 
@@ -245,8 +243,7 @@ class SmsGdprInbound(models.Model):
     @api.model
     def _normalize(self, number, company):
         """Return the E.164 form of ``number``, or False when it is not a valid phone number."""
-        country = company.sms_gdpr_default_country_id or company.country_id
-        return normalize_number(number, country.code or FALLBACK_COUNTRY_CODE).e164 or False
+        return company._sms_gdpr_e164(number)
 
     @api.model
     def _match_vals(self, e164, company):

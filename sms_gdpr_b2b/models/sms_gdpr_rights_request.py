@@ -7,8 +7,6 @@ from odoo.tools import email_normalize, html2plaintext
 
 from ..compliance import rights
 from ..compliance.export import build_export_zip
-from ..compliance.phone import normalize_number
-from .sms_gdpr_compliance_mixin import FALLBACK_COUNTRY_CODE
 from .sms_gdpr_event import ERASED_SEQUENCES_KEY
 
 _logger = logging.getLogger(__name__)
@@ -534,9 +532,7 @@ class SmsGdprRightsRequest(models.Model):
         return partners, leads, numbers
 
     def _normalized_phone(self):
-        country = self.company_id.sms_gdpr_default_country_id or self.company_id.country_id
-        info = normalize_number(self.phone, country.code or FALLBACK_COUNTRY_CODE)
-        return info.e164 or self.phone.strip()
+        return self.company_id._sms_gdpr_e164(self.phone) or self.phone.strip()
 
     def _check_open(self):
         closed = self.filtered(lambda request: request.state not in OPEN_STATES)

@@ -35,10 +35,10 @@ class SmsSms(models.Model):
         return result
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
-        opposed = self._sms_gdpr_on_opposition_list()
+        opposed = self._sms_gdpr_opposed()
         if opposed:
             opposed._update_sms_state_and_trackers("canceled", failure_type="sms_optout")
-            _logger.info("SMS opposition list: %d SMS cancelled before sending", len(opposed))
+            _logger.info("SMS opt-out: %d SMS to blacklisted or opposed numbers cancelled before sending", len(opposed))
         allowed = self - opposed
         test_mode = allowed.filtered(lambda message: message._sms_gdpr_company().sms_gdpr_test_mode)
         if test_mode:
@@ -50,16 +50,21 @@ class SmsSms(models.Model):
             )
         return None
 
-    def _sms_gdpr_on_opposition_list(self):
-        """Return the SMS whose number is on their company's opposition list.
+    def _sms_gdpr_opposed(self):
+        """Return the SMS whose number is blacklisted or on their company's opposition list.
 
-        Checked here, just before any provider is called, so that Odoo's own SMS
-        tools honour the fingerprints of erased people too, not only campaigns.
+        Checked here, just before any provider is called, so that every SMS of Odoo's
+        own tools honours an opt-out too. Odoo itself checks the blacklist only when
+        sending to many records, not for one SMS from a record's chatter.
         """
         opposed = self.browse()
+        Mixin = self.env["sms.gdpr.compliance.mixin"]
         for company, messages in self.grouped(lambda message: message._sms_gdpr_company()).items():
-            numbers = self.env["sms.gdpr.suppression"]._suppressed_numbers(messages.mapped("number"), company)
-            opposed |= messages.filtered(lambda message: message.number in numbers)
+            e164_by_message = {message: company._sms_gdpr_e164(message.number) or message.number for message in messages}
+            numbers = [number for number in e164_by_message.values() if number]
+            blocked = Mixin._sms_gdpr_blacklisted_numbers(numbers)
+            blocked |= self.env["sms.gdpr.suppression"]._suppressed_numbers(numbers, company)
+            opposed |= messages.filtered(lambda message: e164_by_message[message] in blocked)
         return opposed
 
     def _sms_gdpr_company(self):

@@ -182,6 +182,24 @@ class TestOppositionList(SmsGdprCase):
         self.assertEqual(opposed.failure_type, "sms_optout")
         self.assertEqual(other.state, "pending", "the other SMS goes through test mode")
 
+    def test_single_sms_to_opted_out_lead_cancelled(self):
+        """Odoo's composer skips the blacklist for one SMS from a record's chatter: the addon does not."""
+        lead = self.env["crm.lead"].create({"name": "Opted-out prospect", "mobile": "06 12 34 56 09",
+                                            "sms_gdpr_opt_out": True})
+        composer = self.env["sms.composer"].with_context(
+            active_model="crm.lead", active_id=lead.id, default_composition_mode="comment",
+        ).create({"body": "Direct offer outside any campaign"})
+        composer.action_send_sms()
+        sms = self.env["sms.sms"].search([("number", "=", "+33612345609")])
+        self.assertEqual(sms.state, "canceled")
+        self.assertEqual(sms.failure_type, "sms_optout")
+
+    def test_sms_in_national_format_checked(self):
+        self._partner("B", "06 12 34 56 02", sms_gdpr_opt_out=True)
+        sms = self.env["sms.sms"].create({"number": "06 12 34 56 02", "body": "Typed by hand"})
+        sms.send(auto_commit=False)
+        self.assertEqual(sms.state, "canceled")
+
     def test_fingerprint_keeps_no_number(self):
         entry = self.env["sms.gdpr.suppression"]._add_numbers(["+33612345601"], self.company)
         self.assertNotIn("612345601", entry.fingerprint)
