@@ -8,6 +8,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from sms_gdpr_compliance.errors import ComplianceError
 from sms_gdpr_compliance.phone import (
     NumberInfo,
+    mentions_number,
     normalize_e164,
     normalize_number,
     normalize_numbers,
@@ -341,3 +342,23 @@ def test_rented_list_mobiles():
         results = [normalize_number(raw, "FR", contact) for raw in split_numbers(row["Portable"])]
         found = [(info.e164 or info.status.upper(), info.assumed_country) for info in results]
         assert found == RENTED_LIST_EXPECTED[line], f"line {line} {row['Portable']!r} gave {found}"
+
+
+@pytest.mark.parametrize("text", [
+    '{"from":"+33612345678","body":"bonjour"}',
+    "from=06 12 34 56 78&body=x",
+    "tel: 0033 (0)6.12.34.56.78",
+    "33612345678",
+])
+def test_mentions_number_any_format(text):
+    assert mentions_number(text, "+33612345678")
+
+
+@pytest.mark.parametrize("text", [
+    '{"from":"+33612345679"}',
+    "m4 612 345 6",
+    "",
+    None,
+])
+def test_mentions_number_other_text(text):
+    assert not mentions_number(text, "+33612345678")

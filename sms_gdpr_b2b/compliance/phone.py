@@ -130,6 +130,25 @@ def normalize_e164(e164: str, postal_code: str | None = None) -> NumberInfo:
     return _describe(number, region, assumed_country=False)
 
 
+# Runs of digits with the separators people type inside a phone number.
+_PHONE_LIKE_RUN = re.compile(r"\+?\d[\d\s().\-/]{4,}\d")
+
+
+def mentions_number(text: str | None, e164: str) -> bool:
+    """Return whether ``text`` holds ``e164`` in any format, national or international.
+
+    A run of digits and separators matches when it contains the national
+    significant number, so "+33 6 12 34 56 78", "0612345678" and "33612345678"
+    all match +33612345678.
+    """
+    try:
+        national = str(phonenumbers.parse(e164).national_number)
+    except NumberParseException:
+        return False
+    runs = _PHONE_LIKE_RUN.findall(text or "")
+    return any(national in re.sub(r"\D", "", run) for run in runs)
+
+
 def split_numbers(cell: str | None) -> list[str]:
     """Split a cell holding several numbers ("06 12 34 56 05 / 01 99 00 12 05") into its raw parts.
 

@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import email_normalize
 
+from ..compliance.phone import mentions_number
+
 # Fields of contacts and leads written to an access or portability export.
 PERSON_FIELDS = [
     "name",
@@ -211,9 +213,9 @@ class SmsGdprPersonData(models.AbstractModel):
         # Before the contacts lose their e-mail, which identifies the requests that exported them.
         exports = self._erase_data_exports(company, partners, leads, numbers)
         placeholder = self.env._("Erased person")
-        # The audit events of these writes must not copy the erased proof into the log.
-        partners = partners.sudo().with_context(sms_gdpr_erasure=True)
-        leads = leads.sudo().with_context(sms_gdpr_erasure=True)
+        # The audit events and the chatter tracking of these writes must not copy the erased values.
+        partners = partners.sudo().with_context(sms_gdpr_erasure=True, mail_notrack=True)
+        leads = leads.sudo().with_context(sms_gdpr_erasure=True, mail_notrack=True)
         for partner in partners:
             partner.write({**PARTNER_ERASED_VALUES, "name": f"{placeholder} #{partner.id}"})
         for lead in leads:
@@ -235,6 +237,7 @@ class SmsGdprPersonData(models.AbstractModel):
         sms = self.env["sms.sms"].sudo().search([("number", "in", numbers)])
         sms.write({"number": False, "body": False})
         inbound = self.env["sms.gdpr.inbound"].sudo().search([("e164", "in", numbers), ("company_id", "=", company.id)])
+        inbound |= self._unparsed_inbound_from(company, numbers)
         inbound.message_ids.unlink()
         inbound.write({"number": False, "e164": False, "body": False, "raw_payload": False})
         blacklist = self.env["phone.blacklist"].sudo().with_context(active_test=False).search([("number", "in", numbers)])
@@ -257,6 +260,17 @@ class SmsGdprPersonData(models.AbstractModel):
             "audit_events": sum(len(sequences) for sequences in erased_events.values()),
         }
         return counts, erased_events
+
+    @api.model
+    def _unparsed_inbound_from(self, company, numbers):
+        """Return the rejected inbound SMS of ``company`` whose number was never read but whose raw body holds one of ``numbers``."""
+        rejected = self.env["sms.gdpr.inbound"].sudo().search([
+            ("company_id", "=", company.id), ("e164", "=", False),
+            "|", ("raw_payload", "!=", False), ("number", "!=", False),
+        ])
+        return rejected.filtered(lambda inbound: any(
+            mentions_number(f"{inbound.number or ''}\n{inbound.raw_payload or ''}", number) for number in numbers
+        ))
 
     @api.model
     def _erase_data_exports(self, company, partners, leads, numbers):

@@ -309,6 +309,33 @@ class TestRightsRequest(SmsGdprCase):
         self.assertEqual(wizard.recipient_ids.decision, "exclude")
         self.assertEqual(wizard.recipient_ids.reason, "suppressed")
 
+    def test_erasure_leaves_no_trace(self):
+        rejected = self.env["sms.gdpr.inbound"].sudo().create({
+            "company_id": self.company.id,
+            "provider": "generic",
+            "state": "rejected",
+            "error": "invalid date",
+            "raw_payload": '{"from": "06 12 34 56 60", "body": "Zoé ici", "received_at": "yesterday"}',
+        })
+        other = self.env["sms.gdpr.inbound"].sudo().create({
+            "company_id": self.company.id,
+            "provider": "generic",
+            "state": "rejected",
+            "raw_payload": '{"from": "06 12 34 56 61"}',
+        })
+        self.lead.contact_name = "Zoé Martin"
+        self.env.cr.precommit.run()  # writes the tracking of the changes above, as a commit would
+        tracked_before = self.env["mail.tracking.value"].sudo().search([])
+        self._request("erasure").action_erase()
+        self.env.cr.precommit.run()
+
+        self.assertFalse(rejected.raw_payload, "a rejected body that holds the number is cleared too")
+        self.assertTrue(other.raw_payload, "another person's rejected body stays")
+        tracked = self.env["mail.tracking.value"].sudo().search([
+            ("mail_message_id.model", "=", "crm.lead"), ("mail_message_id.res_id", "=", self.lead.id),
+        ]) - tracked_before
+        self.assertFalse(tracked, "the chatter of the anonymised lead keeps no old value")
+
     def test_erasure_deletes_earlier_export(self):
         access = self._request("access")
         access.action_export_data()
