@@ -38,6 +38,20 @@ class PayloadError(ComplianceError):
     """A webhook body that cannot be read as an inbound message."""
 
 
+# Content types that web servers parse as a form, so the JSON body they carry is not kept as sent.
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def check_content_type(mimetype: str | None) -> None:
+    """Raise ``PayloadError`` "form_encoded" when a JSON webhook body was sent as a form."""
+    if (mimetype or "").lower() in FORM_CONTENT_TYPES:
+        raise PayloadError(
+            "form_encoded",
+            f"The body was sent as {mimetype}. Send it with the content type application/json.",
+            value=mimetype,
+        )
+
+
 @dataclass(frozen=True)
 class InboundMessage:
     """One inbound SMS as read from a provider's webhook."""

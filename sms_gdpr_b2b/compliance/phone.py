@@ -135,7 +135,7 @@ _PHONE_LIKE_RUN = re.compile(r"\+?\d[\d\s().\-/]{4,}\d")
 
 
 def mentions_number(text: str | None, e164: str) -> bool:
-    """Return whether ``text`` holds ``e164`` in any format, national or international.
+    """Return whether ``text`` contains ``e164`` in any format, national or international.
 
     A run of digits and separators matches when it contains the national
     significant number, so "+33 6 12 34 56 78", "0612345678" and "33612345678"

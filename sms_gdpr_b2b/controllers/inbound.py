@@ -1,4 +1,3 @@
-import json
 import logging
 from urllib.parse import urlencode
 
@@ -9,12 +8,14 @@ from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..compliance.inbound import (
+    FORM_CONTENT_TYPES,
     MAX_BODY_BYTES,
     PROVIDER_SMSFACTOR,
     PROVIDER_TWILIO,
     PROVIDERS,
     PayloadError,
     check_body_size,
+    check_content_type,
     parse_generic,
     parse_smsfactor_stop,
     parse_twilio,
@@ -30,6 +31,8 @@ SMSFACTOR_SIGNATURE_HEADER = "X-SMSFactor-Signature"
 # Werkzeug rejects bodies above this size with a 413 before this code runs, so they are not kept.
 # Bodies between MAX_BODY_BYTES and this size also get a 413, and their start is kept.
 HARD_MAX_BODY_BYTES = 1024 * 1024
+# HTTP status of the payload errors that are not a plain 400 Bad Request.
+ERROR_STATUS_CODES = {"too_large": 413, "form_encoded": 415}
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 # Unique constraint on the provider message id, whose violation means a concurrent replay.
 MESSAGE_UNIQUE_CONSTRAINT = "sms_gdpr_inbound_provider_message_unique"
@@ -60,14 +63,12 @@ class SmsGdprInboundController(http.Controller):
         if provider not in PROVIDERS:
             return self._reply(provider, 404, "unknown_provider")
         company = request.env["res.company"].sudo().browse(company_id).exists()
-        if not company:
-            return self._reply(provider, 404, "unknown_company")
-
+        # An unknown company gets the response of a wrong token, so that callers cannot list company ids.
         raw = self._read_body(provider)
-        if not self._authenticated(company, provider):
+        if not company or not self._authenticated(company, provider):
             _logger.warning(
                 "Inbound SMS rejected: authentication failed for company %s, provider %s, from %s",
-                company.id, provider, request.httprequest.remote_addr,
+                company_id, provider, request.httprequest.remote_addr,
             )
             return self._reply(provider, 401, "unauthenticated")
 
@@ -89,6 +90,8 @@ class SmsGdprInboundController(http.Controller):
         """Reject, store or keep unprocessed one authenticated request body, and return the response."""
         try:
             check_body_size(self._body_size(raw))
+            if provider != PROVIDER_TWILIO:
+                check_content_type(request.httprequest.mimetype)
             message = self._parse(provider, raw)
             Inbound._sender_e164(message, company)
         except PayloadError as error:
@@ -99,7 +102,7 @@ class SmsGdprInboundController(http.Controller):
                 raw[:MAX_BODY_BYTES].decode("utf-8", errors="replace"), truncated=too_large, number=sender,
             )
             _logger.info("Inbound SMS %s rejected for company %s: %s", rejected.id, company.id, error.code)
-            return self._reply(provider, 413 if too_large else 400, error.code, rejected)
+            return self._reply(provider, ERROR_STATUS_CODES.get(error.code, 400), error.code, rejected)
 
         raw_text = raw.decode("utf-8", errors="replace")
         try:
@@ -163,7 +166,7 @@ class SmsGdprInboundController(http.Controller):
     def _read_body(self, provider):
         """Return the request body (at most ``HARD_MAX_BODY_BYTES``, which the route enforces)."""
         httprequest = request.httprequest
-        if provider == PROVIDER_TWILIO:
+        if provider == PROVIDER_TWILIO or httprequest.mimetype in FORM_CONTENT_TYPES:
             # Odoo has already parsed the form, so the stream is consumed: rebuild the body from it.
             return urlencode(list(httprequest.form.items(multi=True))).encode()
         return httprequest.get_data()

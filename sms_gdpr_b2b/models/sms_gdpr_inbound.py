@@ -1,6 +1,8 @@
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -209,6 +211,11 @@ class SmsGdprInbound(models.Model):
                 size=params.get("size"), limit=params.get("limit"),
             ),
             "not_json": env._("The body is not valid UTF-8 JSON. Check the provider's webhook format."),
+            "form_encoded": env._(
+                "The body was sent with the content type %(value)s, so it was read as a form and is kept below "
+                "as a form. Configure the provider to send JSON with the content type application/json.",
+                value=params.get("value"),
+            ),
             "not_object": env._("The body is JSON but not an object. Check the provider's webhook format."),
             "missing_field": env._(
                 "The field “%(field)s” is missing or empty. Check the provider's webhook format.",
@@ -272,7 +279,7 @@ class SmsGdprInbound(models.Model):
         """Opt the senders out everywhere through the one opt-out path and mark the rows processed."""
         for inbound in self._to_process(INTENT_STOP):
             note = self.env._(
-                "STOP received by SMS on %(date)s: the number is opted out of SMS prospecting.",
+                "STOP received by SMS on %(date)s UTC: the number is opted out of SMS prospecting.",
                 date=fields.Datetime.to_string(inbound.received_date),
             )
             # The objection dates from its reception, not from this processing, which may run later.
@@ -342,13 +349,17 @@ class SmsGdprInbound(models.Model):
             subtype_xmlid="mail.mt_note",
             partner_ids=salesperson.partner_id.ids,
         )
-        if salesperson:
-            target.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Answer the SMS reply"),
-                note=body,
-                user_id=salesperson.id,
-            )
+        if not salesperson:
+            return
+        summary = self.env._("Answer the SMS reply")
+        open_todo = target.activity_ids.filtered(
+            lambda activity: activity.user_id == salesperson and activity.summary == summary
+        )[:1]
+        if open_todo:
+            # One to-do per conversation: a further reply is added to the open one.
+            open_todo.note = Markup("%s<p>%s</p>") % (open_todo.note or "", body)
+            return
+        target.activity_schedule("mail.mail_activity_data_todo", summary=summary, note=body, user_id=salesperson.id)
 
     def _to_process(self, intent):
         return self.filtered(lambda inbound: inbound.state == "new" and inbound.intent == intent)

@@ -221,6 +221,7 @@ class SmsGdprRightsRequest(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("sms.gdpr.rights.request") or "/"
+            self._default_identity_request_date(vals)
         requests = super().create(vals_list)
         for request in requests:
             request._log_step("received")
@@ -228,6 +229,12 @@ class SmsGdprRightsRequest(models.Model):
         return requests
 
     def write(self, vals):
+        if vals.get("identity_state") == "pending" and "identity_requested_date" not in vals:
+            undated = self.filtered(lambda request: not request.identity_requested_date)
+            if undated:
+                super(SmsGdprRightsRequest, undated).write(
+                    {"identity_requested_date": fields.Date.context_today(self)}
+                )
         result = super().write(vals)
         if "request_type" in vals:
             self.filtered(
@@ -237,6 +244,17 @@ class SmsGdprRightsRequest(models.Model):
                 "identity_received_date"}.intersection(vals):
             self._reschedule_deadline_activity()
         return result
+
+    @api.model
+    def _default_identity_request_date(self, vals):
+        """Date a pending identity check from today when no date is given, so that it pauses the clock."""
+        if vals.get("identity_state") == "pending" and not vals.get("identity_requested_date"):
+            vals["identity_requested_date"] = fields.Date.context_today(self)
+
+    @api.onchange("identity_state")
+    def _onchange_identity_state(self):
+        if self.identity_state == "pending" and not self.identity_requested_date:
+            self.identity_requested_date = fields.Date.context_today(self)
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):

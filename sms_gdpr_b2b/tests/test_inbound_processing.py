@@ -93,6 +93,14 @@ class TestInboundProcessing(SmsGdprCase):
         self.assertEqual(len(activity), 1)
         self.assertFalse(self.lead.sms_gdpr_opt_out)
 
+    def test_further_replies_share_one_todo(self):
+        self._receive("Rappelez-moi jeudi", message_id="r-1")
+        self._receive("Plutôt vendredi en fait", message_id="r-2")
+        activity = self.lead.activity_ids.filtered(lambda activity: activity.user_id == self.salesperson)
+        self.assertEqual(len(activity), 1)
+        self.assertIn("Rappelez-moi jeudi", activity.note)
+        self.assertIn("Plutôt vendredi", activity.note)
+
     def test_reply_from_unknown_number(self):
         inbound = self._receive("Qui êtes-vous ?", number="+33699999999")
         self.assertEqual(inbound.state, "processed")

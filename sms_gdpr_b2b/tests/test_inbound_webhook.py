@@ -209,10 +209,27 @@ class TestInboundWebhook(HttpCase, SmsGdprCase):
         self.assertFalse(self._inbound_rows())
 
     def test_unknown_company_or_provider(self):
-        unknown_company = self.url_open(f"{self.base_url()}/sms_gdpr/inbound/999999/generic", data=b"{}")
+        with mute_logger("odoo.addons.sms_gdpr_b2b.controllers.inbound"):
+            unknown_company = self.url_open(
+                f"{self.base_url()}/sms_gdpr/inbound/999999/generic", data=b"{}",
+                headers={"Content-Type": "application/json", "X-Sms-Gdpr-Token": WEBHOOK_TOKEN},
+            )
         unknown_provider = self.url_open(self._url("carrier-pigeon"), data=b"{}")
-        self.assertEqual(unknown_company.status_code, 404)
+        self.assertEqual(unknown_company.status_code, 401, "an unknown company id looks like a wrong token")
+        self.assertEqual(unknown_company.json()["status"], "unauthenticated")
         self.assertEqual(unknown_provider.status_code, 404)
+
+    def test_form_encoded_json_explained(self):
+        body = json.dumps(self._stop_payload()).encode()
+        response = self.url_open(self._url("generic"), data=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "X-Sms-Gdpr-Token": WEBHOOK_TOKEN,
+        })
+        self.assertEqual(response.status_code, 415)
+        self.assertEqual(response.json()["status"], "form_encoded")
+        rejected = self._inbound_rows()
+        self.assertEqual(rejected.state, "rejected")
+        self.assertIn("application/json", rejected.error)
+        self.assertIn("message_id", rejected.raw_payload, "the form is kept for audit")
 
     def test_other_company_token_refused(self):
         other = self.env["res.company"].create({"name": "Other agency", "sms_gdpr_webhook_token": "other-token"})

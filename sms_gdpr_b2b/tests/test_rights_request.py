@@ -90,6 +90,16 @@ class TestRightsRequest(SmsGdprCase):
         todo = request.activity_ids.filtered(lambda activity: activity.user_id == self.dpo)
         self.assertEqual(todo.date_deadline, date(2026, 4, 11), "the to-do follows the deadline")
 
+    def test_pending_identity_without_date_pauses(self):
+        with freeze_time("2026-02-10"):
+            request = self._request("access", identity_state="pending")
+            self.assertEqual(request.identity_requested_date, date(2026, 2, 10))
+            self.assertFalse(request.deadline, "the clock is paused")
+            other = self._request("access")
+            other.identity_state = "pending"
+            self.assertEqual(other.identity_requested_date, date(2026, 2, 10))
+            self.assertFalse(other.deadline)
+
     def test_received_date_in_future_refused(self):
         with freeze_time("2026-03-10 10:00:00"):
             with self.assertRaises(ValidationError) as tomorrow:
