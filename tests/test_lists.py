@@ -616,3 +616,19 @@ def test_stop_list_already_blacklisted():
     mark_already_blacklisted(entries, {"+33612345601"})
     assert [[reason.code for reason in entry.reasons] for entry in entries] == [["already_blacklisted"], []]
     assert [entry.decision for entry in entries] == ["opt_out", "opt_out"]
+
+
+def test_unclosed_quote_rejects_row():
+    data = 'Nom;Portable\n"Dupont;06 11 22 33 44\n'.encode()
+    lead_list = read_lead_list(data, "badquote.csv", "FR")
+    (row,) = lead_list.rows
+    assert row.decision == "reject"
+    assert [reason.code for reason in row.reasons] == ["unclosed_quote"]
+    assert "Nom" in row.reasons[0].message
+
+
+def test_quoted_delimiter_kept():
+    data = 'Société;Portable\n"Dupont; Fils";06 11 22 33 44\n'.encode()
+    (row,) = read_lead_list(data, "quoted.csv", "FR").rows
+    assert row.decision != "reject"
+    assert row.company == "Dupont; Fils"

@@ -222,12 +222,14 @@ def read_lead_list(
     for table_row in body:
         if table_row.is_empty:
             continue
-        too_long = long_cell_reasons(table_row, header.cells)
+        rejections = long_cell_reasons(table_row, header.cells) or unclosed_quote_reasons(
+            table_row, header.cells, table.delimiter
+        )
         values, extra = _row_values(table_row.clipped(), header.cells, columns)
         row = check_lead_row(table_row.line, values, extra, company, defaults, today)
-        if too_long:
-            # The other reasons would be about clipped values, so only the rejection is kept.
-            row.reasons = too_long
+        if rejections:
+            # The other reasons would be about clipped or merged values, so only the rejection is kept.
+            row.reasons = rejections
         rows.append(row)
     mark_duplicates(rows)
     mark_duplicate_contacts(rows)
@@ -238,6 +240,27 @@ def read_lead_list(
 def long_cell_reasons(row: TableRow, headers: tuple[str, ...] = ()) -> list[RowReason]:
     """Return a rejection for each cell of ``row`` longer than ``MAX_CELL_LENGTH``, naming its column."""
     return [long_cell_reason(column_name(headers, index), len(row.cells[index])) for index in row.long_cells()]
+
+
+def unclosed_quote_reasons(row: TableRow, headers: tuple[str, ...], delimiter: str | None) -> list[RowReason]:
+    """Return a rejection when a quote left open merged the rest of a CSV row into one cell.
+
+    The sign is a cell that contains the delimiter in a row with fewer cells than the
+    header: a quoted cell that contains the delimiter on purpose leaves the other cells in
+    place. ``delimiter`` is None for XLSX, which has no quotes.
+    """
+    if not delimiter or len(row.cells) >= len(headers):
+        return []
+    for index, cell in enumerate(row.cells):
+        if delimiter in cell:
+            column = column_name(headers, index)
+            return [row_reason(
+                "unclosed_quote", SEVERITY_REJECT,
+                f'The "{column}" cell starts with a quote that is never closed, so the rest of the row went '
+                "into it and the row is not imported. Close the quote and import the row again.",
+                column=column,
+            )]
+    return []
 
 
 def long_cell_reason(column: str, length: int, row_rejected: bool = True) -> RowReason:

@@ -178,6 +178,10 @@ IMPORT_REASON_MESSAGES = {
         "The “%(column)s” cell has %(length)s characters, more than the %(limit)s a cell may have, so the "
         "row is not imported. Shorten the cell, or close the quote that merged the next lines into it."
     ),
+    "unclosed_quote": _lt(
+        "The “%(column)s” cell starts with a quote that is never closed, so the rest of the row went into it "
+        "and the row is not imported. Close the quote and import the row again."
+    ),
     "long_cell_ignored": _lt(
         "The “%(column)s” cell has %(length)s characters, more than the %(limit)s a cell may have, so it is "
         "ignored and the rest of the row is read."
