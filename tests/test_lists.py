@@ -632,3 +632,17 @@ def test_quoted_delimiter_kept():
     (row,) = read_lead_list(data, "quoted.csv", "FR").rows
     assert row.decision != "reject"
     assert row.company == "Dupont; Fils"
+
+
+def test_xlsx_wrong_first_sheet_named():
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Lisez-moi"
+    workbook.active.append(["Fichier loué en janvier"])
+    workbook.create_sheet("Contacts").append(["Nom", "Portable"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(ComplianceError) as raised:
+        read_lead_list(buffer.getvalue(), "list.xlsx", "FR")
+    assert raised.value.code == "no_known_column_in_sheet"
+    assert raised.value.params["sheet"] == "Lisez-moi"
+    assert '"Lisez-moi"' in str(raised.value)

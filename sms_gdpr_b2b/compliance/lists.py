@@ -293,6 +293,16 @@ def _split_header(table: Table, filename: str | None) -> tuple[TableRow, list[Ta
     """Return the first non-empty row as the header, and the rows after it."""
     for index, row in enumerate(table.rows):
         if not row.is_empty:
+            if not any(field_for_header(cell) for cell in row.cells) and table.sheet:
+                raise ComplianceError(
+                    "no_known_column_in_sheet",
+                    f'Line {row.line} of the sheet "{table.sheet}" of "{filename or "file"}" has no known column '
+                    "header. The list must be on the first sheet, and its first line must name the columns, such "
+                    'as "Société;Nom;Prénom;Portable;E-mail".',
+                    filename=filename or "file",
+                    line=row.line,
+                    sheet=table.sheet,
+                )
             if not any(field_for_header(cell) for cell in row.cells):
                 raise ComplianceError(
                     "no_known_column",

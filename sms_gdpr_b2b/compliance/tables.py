@@ -67,6 +67,8 @@ class Table:
     encoding: str | None
     delimiter: str | None
     rows: list[TableRow] = field(default_factory=list)
+    # Name of the worksheet read, for XLSX.
+    sheet: str | None = None
 
 
 def read_table(data: bytes, filename: str | None = None) -> Table:
@@ -177,7 +179,7 @@ def _read_xlsx(data: bytes, name: str) -> Table:
         ) from error
     try:
         sheet = workbook.worksheets[0]
-        table = Table(FORMAT_XLSX, None, None)
+        table = Table(FORMAT_XLSX, None, None, sheet=sheet.title)
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             table.rows.append(TableRow(line, tuple(cell_text(value) for value in values)))
     finally:

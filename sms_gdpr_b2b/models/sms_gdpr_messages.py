@@ -214,6 +214,10 @@ IMPORT_FILE_ERROR_MESSAGES = {
         "Line %(line)s of “%(filename)s” names no known column. The first line must name the "
         "columns, such as “Société;Nom;Prénom;Portable;E-mail”."
     ),
+    "no_known_column_in_sheet": _lt(
+        "Line %(line)s of the sheet “%(sheet)s” of “%(filename)s” names no known column. The list must be on "
+        "the first sheet, and its first line must name the columns, such as “Société;Nom;Prénom;Portable;E-mail”."
+    ),
     "no_number_column": _lt(
         "The file “%(filename)s” has no number column. Name it “Numéro”, “Mobile” or “Number”, "
         "or leave out the header line."
