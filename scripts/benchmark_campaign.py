@@ -62,15 +62,16 @@ def configure_company(env):
 
 
 def timed(label, function, timings):
+    """Run ``function`` and record its time and the process's peak memory so far."""
     start = time.perf_counter()
     result = function()
-    timings.append((label, time.perf_counter() - start))
+    timings.append((label, time.perf_counter() - start, peak_rss_mib()))
     return result
 
 
 def report(name, count, queued, timings):
-    total = sum(seconds for _label, seconds in timings)
-    steps = ", ".join(f"{label} {seconds:.1f} s" for label, seconds in timings)
+    total = sum(seconds for _label, seconds, _peak in timings)
+    steps = ", ".join(f"{label} {seconds:.1f} s (peak {peak:.0f} MiB)" for label, seconds, peak in timings)
     print(f"{name} N={count}: {queued} queued in {total:.1f} s ({steps}); peak RSS {peak_rss_mib():.0f} MiB")
 
 

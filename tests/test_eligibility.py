@@ -1,7 +1,9 @@
 from sms_gdpr_compliance.eligibility import (
+    AudienceFacts,
     Candidate,
     count_reasons,
     decide_audience,
+    decide_chunk,
     legitimate_interest_flagged,
     record_exclusion_reasons,
     stored_number_reason,
@@ -120,3 +122,23 @@ def test_stored_number_reason():
     assert stored_number_reason("invalid", None) == "invalid"
     assert stored_number_reason("valid", "fixed_line") == "not_mobile"
     assert stored_number_reason("valid", "mobile") is None
+
+
+def test_chunks_decide_like_whole():
+    candidates = [
+        _candidate(1),
+        _candidate(2),
+        _candidate(3, e164="+33612345679"),
+        _candidate(4, e164="+33612345679", opted_out=True),
+        _candidate(5, e164=None, number_reason="missing"),
+        _candidate(6, e164="+33612345670", legal_basis="none"),
+        _candidate(7, e164="+33612345670"),
+    ]
+    whole = decide_audience(candidates, blacklisted={"+33612345671"})
+    facts = AudienceFacts(
+        blacklisted={"+33612345671"},
+        opted_out_numbers={c.e164 for c in candidates if c.opted_out},
+    )
+    chunked = [decision for start in range(0, 7, 2) for decision in decide_chunk(candidates[start:start + 2], facts)]
+    assert chunked == whole
+    assert [decision.reason for decision in chunked][:4] == [None, "duplicate", "opted_out", "opted_out"]

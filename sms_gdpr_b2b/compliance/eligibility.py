@@ -8,7 +8,7 @@ number is blacklisted, every record sharing that number is excluded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 EXCLUSION_REASONS = (
     "other_company",
@@ -69,6 +69,25 @@ class Decision:
         return self.reasons[0] if self.reasons else None
 
 
+@dataclass
+class AudienceFacts:
+    """Facts about the whole audience and its numbers that the decision of one candidate needs.
+
+    ``recent_sends`` counts the SMS already sent to each number within the cap
+    period, and a ``frequency_cap`` of 0 disables the cap. ``suppressed`` contains
+    the numbers of the opposition list kept after an erasure. ``opted_out_numbers``
+    are the numbers that any record of the audience has opted out. ``taken_numbers``
+    grows as candidates are included, so that later records of a number are duplicates.
+    """
+
+    blacklisted: set[str] | frozenset[str] = frozenset()
+    suppressed: set[str] | frozenset[str] = frozenset()
+    opted_out_numbers: set[str] | frozenset[str] = frozenset()
+    recent_sends: dict[str, int] = field(default_factory=dict)
+    frequency_cap: int = 0
+    taken_numbers: set[str] = field(default_factory=set)
+
+
 def legitimate_interest_flagged(legal_basis: str | None, number_kind: str | None, professional_context: bool) -> bool:
     """Return True when legitimate interest is recorded where it cannot apply.
 
@@ -127,33 +146,44 @@ def decide_audience(
     frequency_cap: int = 0,
     suppressed: set[str] | frozenset[str] = frozenset(),
 ) -> list[Decision]:
-    """Decide for every candidate, in the given order.
+    """Decide for every candidate of a whole audience, in the given order.
 
     The first candidate of a number with no reason of its own keeps the
-    number; later ones are duplicates. ``recent_sends`` counts the SMS already
-    sent to each number within the cap period, and a ``frequency_cap`` of 0
-    disables the cap. ``suppressed`` contains the numbers of the opposition list
-    kept after an erasure.
+    number; later ones are duplicates. The arguments are those of ``AudienceFacts``.
     """
-    recent_sends = recent_sends or {}
-    opted_out_numbers = {c.e164 for c in candidates if c.e164 and c.opted_out}
-    taken_numbers = set()
+    facts = AudienceFacts(
+        blacklisted=blacklisted,
+        suppressed=suppressed,
+        opted_out_numbers={c.e164 for c in candidates if c.e164 and c.opted_out},
+        recent_sends=recent_sends or {},
+        frequency_cap=frequency_cap,
+    )
+    return decide_chunk(candidates, facts)
+
+
+def decide_chunk(candidates: list[Candidate], facts: AudienceFacts) -> list[Decision]:
+    """Decide for one part of an audience, in order, and record the numbers it includes in ``facts``.
+
+    Deciding the parts of an audience in order, with the same ``facts``, gives
+    the decisions of ``decide_audience`` on the whole, as long as
+    ``facts.opted_out_numbers`` covers the whole audience.
+    """
     decisions = []
     for candidate in candidates:
-        reasons = _candidate_reasons(candidate, blacklisted, opted_out_numbers, recent_sends, frequency_cap)
-        if candidate.e164 in suppressed:
+        reasons = _candidate_reasons(candidate, facts)
+        if candidate.e164 in facts.suppressed:
             reasons.insert(0, "suppressed")
         if candidate.other_company:
             reasons.insert(0, "other_company")
-        if not reasons and candidate.e164 in taken_numbers:
+        if not reasons and candidate.e164 in facts.taken_numbers:
             reasons = ["duplicate"]
         if not reasons:
-            taken_numbers.add(candidate.e164)
+            facts.taken_numbers.add(candidate.e164)
         decisions.append(Decision(candidate.key, candidate.e164, tuple(reasons)))
     return decisions
 
 
-def _candidate_reasons(candidate, blacklisted, opted_out_numbers, recent_sends, frequency_cap):
+def _candidate_reasons(candidate, facts):
     reasons = record_exclusion_reasons(
         candidate.number_reason,
         candidate.legal_basis,
@@ -165,11 +195,11 @@ def _candidate_reasons(candidate, blacklisted, opted_out_numbers, recent_sends, 
     )
     if not candidate.e164:
         return reasons
-    if candidate.e164 in opted_out_numbers and "opted_out" not in reasons:
+    if candidate.e164 in facts.opted_out_numbers and "opted_out" not in reasons:
         reasons.insert(0, "opted_out")
-    if candidate.e164 in blacklisted:
+    if candidate.e164 in facts.blacklisted:
         reasons.insert(0, "blacklisted")
-    if frequency_cap and recent_sends.get(candidate.e164, 0) >= frequency_cap:
+    if facts.frequency_cap and facts.recent_sends.get(candidate.e164, 0) >= facts.frequency_cap:
         reasons.append("frequency_cap")
     return reasons
 

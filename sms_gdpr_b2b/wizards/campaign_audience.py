@@ -1,13 +1,20 @@
 """Audience building for the campaign wizard: read in batches, decide in the core.
 
-The records are read with ``read()`` in chunks and decided by the pure core in
-one pass, so a large audience costs a few queries per thousand records rather
-than several per recipient.
+A first pass reads only the numbers and opt-outs of the whole audience, because
+an opt-out on any record excludes every record of its number. A second pass
+reads the records with ``read()`` one chunk at a time and has the pure core
+decide each chunk, so only one chunk of rows is held at once, and a large
+audience costs a few queries per thousand records rather than several per
+recipient.
 """
 
-from ..compliance.eligibility import Candidate, decide_audience, stored_number_reason
+from odoo.tools import SQL, split_every
+
+from ..compliance.eligibility import AudienceFacts, Candidate, decide_chunk, stored_number_reason
 
 READ_CHUNK_SIZE = 1000
+# Records per query of the first pass, which reads two columns only.
+NUMBER_CHUNK_SIZE = 20000
 
 SOURCE_FIELDS = [
     "display_name",
@@ -60,25 +67,44 @@ def candidate_from_row(model, row, company):
     )
 
 
-def audience_rows(env, company, partners, leads):
-    """Return the wizard recipient values for the contacts then the leads, decided and deduplicated.
+def audience_row_chunks(env, company, partners, leads):
+    """Yield lists of wizard recipient values for the contacts then the leads, decided and deduplicated.
 
     Contacts come first, so when a lead and a contact share a number the
-    contact keeps it and the lead is listed as its duplicate.
+    contact keeps it and the lead is listed as its duplicate. Each list has
+    at most ``READ_CHUNK_SIZE`` rows, and is decided before the next is read.
     """
-    # TODO: the whole audience is held in Python at once, about 6 KiB per recipient. Deciding
-    # chunk by chunk needs a first pass over numbers and opt-outs only.
-    sources = [*read_sources(partners), *read_sources(leads)]
-    candidates = [candidate_from_row(model, row, company) for model, row in sources]
-    numbers = {candidate.e164 for candidate in candidates if candidate.e164}
-    decisions = decide_audience(
-        candidates,
+    facts = audience_facts(env, company, partners, leads)
+    for records in (partners, leads):
+        for start in range(0, len(records), READ_CHUNK_SIZE):
+            sources = list(read_sources(records[start:start + READ_CHUNK_SIZE]))
+            candidates = [candidate_from_row(model, row, company) for model, row in sources]
+            decisions = decide_chunk(candidates, facts)
+            yield [row_vals(model, row, decision) for (model, row), decision in zip(sources, decisions)]
+
+
+def audience_facts(env, company, partners, leads):
+    """Return the core's facts about the audience's numbers: opt-outs, blacklist, opposition list, history."""
+    numbers, opted_out_numbers = set(), set()
+    for records in (partners, leads):
+        records.flush_model(["sms_gdpr_e164", "sms_gdpr_opt_out"])
+        for ids in split_every(NUMBER_CHUNK_SIZE, records.ids):
+            # Plain SQL on two stored columns: the ORM would build a record per row for nothing.
+            env.cr.execute(SQL(
+                "SELECT sms_gdpr_e164, sms_gdpr_opt_out FROM %s WHERE id = ANY(%s) AND sms_gdpr_e164 IS NOT NULL",
+                SQL.identifier(records._table), list(ids),
+            ))
+            for e164, opted_out in env.cr.fetchall():
+                numbers.add(e164)
+                if opted_out:
+                    opted_out_numbers.add(e164)
+    return AudienceFacts(
         blacklisted=env["sms.gdpr.compliance.mixin"]._sms_gdpr_blacklisted_numbers(numbers),
+        suppressed=env["sms.gdpr.suppression"]._suppressed_numbers(numbers, company),
+        opted_out_numbers=opted_out_numbers,
         recent_sends=env["sms.gdpr.recipient"]._recent_send_counts(company, numbers),
         frequency_cap=company.sms_gdpr_frequency_cap,
-        suppressed=env["sms.gdpr.suppression"]._suppressed_numbers(numbers, company),
     )
-    return [row_vals(model, row, decision) for (model, row), decision in zip(sources, decisions)]
 
 
 def row_vals(model, row, decision):

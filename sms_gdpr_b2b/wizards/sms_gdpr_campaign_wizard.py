@@ -10,7 +10,7 @@ from ..compliance.mentions import check_message, check_ok, compose_body
 from ..compliance.segments import count_segments, suggested_replacements
 from ..compliance.window import RuleError, first_allowed_instant
 from ..models.sms_gdpr_messages import finding_message, rule_error_message
-from .campaign_audience import audience_rows
+from .campaign_audience import audience_row_chunks
 
 STEPS = [
     ("compose", "Compose"),
@@ -238,10 +238,10 @@ class SmsGdprCampaignWizard(models.TransientModel):
         """Replace the preview rows by the decided audience of the selected leads and contacts."""
         self.ensure_one()
         self.recipient_ids.unlink()
-        rows = audience_rows(self.env, self.company_id, self.partner_ids, self.lead_ids)
-        self._insert_rows(
-            "sms.gdpr.campaign.wizard.recipient", [dict(vals, wizard_id=self.id) for vals in rows]
-        )
+        for rows in audience_row_chunks(self.env, self.company_id, self.partner_ids, self.lead_ids):
+            self._insert_rows(
+                "sms.gdpr.campaign.wizard.recipient", [dict(vals, wizard_id=self.id) for vals in rows]
+            )
         self.invalidate_recordset(["recipient_ids", "included_recipient_ids", "excluded_recipient_ids"])
 
     def _insert_rows(self, model_name, rows):
