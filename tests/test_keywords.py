@@ -67,7 +67,7 @@ STOP_SPELLINGS = [
     "NE PLUS ENVOYER", "Merci de ne plus m'envoyer de SMS", "N'envoyez plus rien", "Opposition", "opposition svp",
     "Je m'y oppose", "Je m'oppose", "radiez-moi", "Radiez moi de votre fichier", "radiation", "oubliez-moi",
     "Oubliez mon numéro", "je refuse", "Je refuse vos SMS", "Refus", "Retirer", "Retirez", "résilier",
-    "Résiliation", "halte", "Supprimer", "Effacez", "Je ne souhaite plus", "Je ne veux plus de vos messages",
+    "Résiliation", "Résiliez svp", "halte", "Supprimer", "Effacez", "Je ne souhaite plus", "Je ne veux plus de vos messages",
     "Ça suffit", "Mettez-moi sur liste noire", "Jamais",
 ]
 
@@ -78,6 +78,10 @@ def test_stop_spelling(body):
 
 
 NOT_STOP = [
+    "Je refuse pas, appelez-moi",
+    "Je ne m'oppose pas à un rendez-vous",
+    "Aucune opposition, envoyez le devis",
+    "Je dois résilier mon contrat actuel avant de signer",
     "Oui, rappelez-moi demain matin",
     "Qui êtes-vous ?",
     "Rappelez-moi en fin de semaine",

@@ -646,3 +646,11 @@ def test_xlsx_wrong_first_sheet_named():
     assert raised.value.code == "no_known_column_in_sheet"
     assert raised.value.params["sheet"] == "Lisez-moi"
     assert '"Lisez-moi"' in str(raised.value)
+
+
+def test_unclosed_quote_swallowing_lines_counted():
+    data = 'Nom;Portable\n"Dupont;06 11 22 33 44\nMartin;06 11 22 33 45\nPetit;06 11 22 33 46\n'.encode()
+    (row,) = read_lead_list(data, "badquote.csv", "FR").rows
+    assert row.decision == "reject"
+    assert [reason.code for reason in row.reasons] == ["unclosed_quote_lines"]
+    assert row.reasons[0].params["lines"] == 2

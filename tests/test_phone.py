@@ -362,3 +362,8 @@ def test_mentions_number_any_format(text):
 ])
 def test_mentions_number_other_text(text):
     assert not mentions_number(text, "+33612345678")
+
+
+def test_mentions_number_in_form_body():
+    assert mentions_number("from=%2B33+6+12+34+56+78&body=x", "+33612345678")
+    assert mentions_number("from=%2B33%206%2012%2034%2056%2078", "+33612345678")

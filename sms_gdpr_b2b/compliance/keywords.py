@@ -49,7 +49,6 @@ STOP_WORD_PATTERNS = (
     r"harcel[a-z]*",
     r"oppos(?:e|es|er|ez|ition|itions)",  # opposition is the legal word for an objection
     r"radi(?:er|ez|ation)",  # radiez-moi, radiation
-    r"resili(?:e|er|ez|ation)",  # resiliez, resiliation
 )
 
 # Phrases that mean "stop sending me messages" wherever they appear.
@@ -156,7 +155,16 @@ STOP_PHRASES = (
 )
 
 # Phrases that contain a stop word without asking to stop, removed before matching.
-NOT_STOP_PHRASES = ("arret maladie", "arret de travail")
+NOT_STOP_PHRASES = (
+    "arret maladie",
+    "arret de travail",
+    "ne m y oppose pas",
+    "ne m oppose pas",
+    "ne nous opposons pas",
+    "aucune opposition",
+    "pas d opposition",
+    "refuse pas",
+)
 
 # Emoji sent on their own to refuse messages (stop sign, no entry, prohibited).
 STOP_EMOJI = ("\U0001f6d1", "\u26d4", "\U0001f6ab")
@@ -187,6 +195,9 @@ STANDALONE_STOP_WORDS = (
     "refus",
     "refuse",
     "jamais",
+    "resilier",
+    "resiliez",
+    "resiliation",
 )
 
 # Re-subscription words, honoured only when they make up the whole reply.

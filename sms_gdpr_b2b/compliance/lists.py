@@ -254,6 +254,16 @@ def unclosed_quote_reasons(row: TableRow, headers: tuple[str, ...], delimiter: s
     for index, cell in enumerate(row.cells):
         if delimiter in cell:
             column = column_name(headers, index)
+            swallowed = cell.count("\n")
+            if swallowed:
+                return [row_reason(
+                    "unclosed_quote_lines", SEVERITY_REJECT,
+                    f'The "{column}" cell starts with a quote that is never closed, so the rest of the file '
+                    f"({swallowed} more lines) went into it and none of these lines is imported. Close the quote "
+                    "and import the file again.",
+                    column=column,
+                    lines=swallowed,
+                )]
             return [row_reason(
                 "unclosed_quote", SEVERITY_REJECT,
                 f'The "{column}" cell starts with a quote that is never closed, so the rest of the row went '

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote_plus
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
@@ -145,7 +146,9 @@ def mentions_number(text: str | None, e164: str) -> bool:
         national = str(phonenumbers.parse(e164).national_number)
     except NumberParseException:
         return False
-    runs = _PHONE_LIKE_RUN.findall(text or "")
+    text = text or ""
+    # A form-encoded body writes "+33 6" as "%2B33+6" or "%2B33%206".
+    runs = _PHONE_LIKE_RUN.findall(f"{text}\n{unquote_plus(text)}")
     return any(national in re.sub(r"\D", "", run) for run in runs)
 
 

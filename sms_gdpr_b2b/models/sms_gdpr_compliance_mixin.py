@@ -403,6 +403,9 @@ class SmsGdprComplianceMixin(models.AbstractModel):
             self._sms_gdpr_claim_proof_attachments()
         if vals.get("sms_gdpr_opt_out"):
             self._sms_gdpr_blacklist_numbers()
+        elif set(self._sms_gdpr_number_fields()).intersection(vals):
+            # The opt-out belongs to the person, so a new number of an opted-out record is blocked too.
+            self.filtered("sms_gdpr_opt_out")._sms_gdpr_blacklist_numbers()
         lifted._sms_gdpr_unblacklist_numbers()
         if before is not None:
             self._sms_gdpr_log_changes(before)
@@ -543,6 +546,19 @@ class SmsGdprComplianceMixin(models.AbstractModel):
             self.env["phone.blacklist"].sudo()._add(
                 numbers, message=_("Opt-out recorded on a contact or lead for SMS prospecting.")
             )
+
+    @api.model
+    def _sms_gdpr_opted_out_numbers(self, numbers):
+        """Return the subset of ``numbers`` (E.164) held by an opted-out contact or lead, archived ones included."""
+        opted_out = set()
+        for model in ("res.partner", "crm.lead"):
+            records = self.env[model].sudo().with_context(active_test=False)
+            for chunk in split_every(BLACKLIST_CHUNK_SIZE, sorted(set(numbers))):
+                found = records.search_read(
+                    [("sms_gdpr_e164", "in", list(chunk)), ("sms_gdpr_opt_out", "=", True)], ["sms_gdpr_e164"]
+                )
+                opted_out.update(record["sms_gdpr_e164"] for record in found)
+        return opted_out
 
     def _sms_gdpr_unblacklist_numbers(self):
         """Remove the records' numbers from the phone blacklist after a new consent."""

@@ -182,6 +182,10 @@ IMPORT_REASON_MESSAGES = {
         "The “%(column)s” cell starts with a quote that is never closed, so the rest of the row went into it "
         "and the row is not imported. Close the quote and import the row again."
     ),
+    "unclosed_quote_lines": _lt(
+        "The “%(column)s” cell starts with a quote that is never closed, so the rest of the file (%(lines)s more "
+        "lines) went into it and none of these lines is imported. Close the quote and import the file again."
+    ),
     "long_cell_ignored": _lt(
         "The “%(column)s” cell has %(length)s characters, more than the %(limit)s a cell may have, so it is "
         "ignored and the rest of the row is read."

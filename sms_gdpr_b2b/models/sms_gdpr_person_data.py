@@ -210,8 +210,8 @@ class SmsGdprPersonData(models.AbstractModel):
         caller must list them in an erasure event, or the chain check reports them.
         """
         self._check_erasable(partners)
-        # Before the contacts lose their e-mail, which identifies the requests that exported them.
-        exports = self._erase_data_exports(company, partners, leads, numbers)
+        # Before the contacts lose their e-mail, which identifies their earlier requests.
+        exports = self._erase_earlier_requests(company, partners, leads, numbers)
         placeholder = self.env._("Erased person")
         # The audit events and the chatter tracking of these writes must not copy the erased values.
         partners = partners.sudo().with_context(sms_gdpr_erasure=True, mail_notrack=True)
@@ -239,7 +239,8 @@ class SmsGdprPersonData(models.AbstractModel):
         inbound = self.env["sms.gdpr.inbound"].sudo().search([("e164", "in", numbers), ("company_id", "=", company.id)])
         inbound |= self._unparsed_inbound_from(company, numbers)
         inbound.message_ids.unlink()
-        inbound.write({"number": False, "e164": False, "body": False, "raw_payload": False})
+        # A rejection reason may quote the sender's number or name.
+        inbound.write({"number": False, "e164": False, "body": False, "raw_payload": False, "error": False})
         blacklist = self.env["phone.blacklist"].sudo().with_context(active_test=False).search([("number", "in", numbers)])
         blacklist.message_ids.unlink()
         blacklist.unlink()
@@ -263,7 +264,7 @@ class SmsGdprPersonData(models.AbstractModel):
 
     @api.model
     def _unparsed_inbound_from(self, company, numbers):
-        """Return the rejected inbound SMS of ``company`` whose number was never read but whose raw body holds one of ``numbers``."""
+        """Return the rejected inbound SMS of ``company`` whose number was never read but whose raw body contains one of ``numbers``."""
         rejected = self.env["sms.gdpr.inbound"].sudo().search([
             ("company_id", "=", company.id), ("e164", "=", False),
             "|", ("raw_payload", "!=", False), ("number", "!=", False),
@@ -273,11 +274,12 @@ class SmsGdprPersonData(models.AbstractModel):
         ))
 
     @api.model
-    def _erase_data_exports(self, company, partners, leads, numbers):
-        """Delete the ZIP files that earlier access or portability requests produced on the person."""
-        requests = self.env["sms.gdpr.rights.request"].sudo().search([
-            ("company_id", "=", company.id), ("export_attachment_id", "!=", False),
-        ])
+    def _erase_earlier_requests(self, company, partners, leads, numbers):
+        """Delete the ZIP files of the person's earlier requests, and clear their contact details and text.
+
+        The requests keep the subject's name, as proof of who asked and when.
+        """
+        requests = self.env["sms.gdpr.rights.request"].sudo().search([("company_id", "=", company.id)])
         emails = {email for email in partners.mapped("email_normalized") + leads.mapped("email_normalized") if email}
         requests = requests.filtered(
             lambda request: request.partner_id in partners
@@ -288,4 +290,5 @@ class SmsGdprPersonData(models.AbstractModel):
         # Deleting the files also removes them from the chatter notes they were posted with.
         exports = requests.export_attachment_id
         exports.unlink()
+        requests.write({"phone": False, "email": False, "description": False})
         return exports

@@ -162,9 +162,15 @@ class SmsGdprRightsRequest(models.Model):
                     name=request.name, date=request.received_date,
                 ))
 
-    @api.constrains("identity_requested_date", "identity_received_date", "received_date")
+    @api.constrains("identity_state", "identity_requested_date", "identity_received_date", "received_date")
     def _check_identity_dates(self):
         for request in self:
+            if request.identity_state == "pending" and not request.identity_requested_date:
+                raise ValidationError(self.env._(
+                    "The identity check of “%(name)s” is awaiting proof, so it needs the date the proof was "
+                    "requested, from which the deadline is paused. Enter that date.",
+                    name=request.name,
+                ))
             try:
                 rights.paused_days(request.identity_requested_date, request.identity_received_date)
             except rights.DeadlineError as error:

@@ -51,7 +51,7 @@ class SmsSms(models.Model):
         return None
 
     def _sms_gdpr_opposed(self):
-        """Return the SMS whose number is blacklisted or on their company's opposition list.
+        """Return the SMS whose number is blacklisted, opted out on a record, or on their company's opposition list.
 
         Checked here, just before any provider is called, so that every SMS of Odoo's
         own tools honours an opt-out too. Odoo itself checks the blacklist only when
@@ -63,6 +63,7 @@ class SmsSms(models.Model):
             e164_by_message = {message: company._sms_gdpr_e164(message.number) or message.number for message in messages}
             numbers = [number for number in e164_by_message.values() if number]
             blocked = Mixin._sms_gdpr_blacklisted_numbers(numbers)
+            blocked |= Mixin._sms_gdpr_opted_out_numbers(numbers)
             blocked |= self.env["sms.gdpr.suppression"]._suppressed_numbers(numbers, company)
             opposed |= messages.filtered(lambda message: e164_by_message[message] in blocked)
         return opposed

@@ -194,6 +194,16 @@ class TestOppositionList(SmsGdprCase):
         self.assertEqual(sms.state, "canceled")
         self.assertEqual(sms.failure_type, "sms_optout")
 
+    def test_new_number_of_opted_out_lead_blocked(self):
+        lead = self.env["crm.lead"].create({"name": "Opted-out prospect", "mobile": "06 12 34 56 09",
+                                            "sms_gdpr_opt_out": True})
+        lead.mobile = "06 12 34 56 19"
+        self.assertTrue(self.env["phone.blacklist"].search([("number", "=", "+33612345619")]))
+        self.env["phone.blacklist"].sudo()._remove(["+33612345619"])
+        sms = self.env["sms.sms"].create({"number": "+33612345619", "body": "Direct offer"})
+        sms.send(auto_commit=False)
+        self.assertEqual(sms.state, "canceled", "the lead's own opt-out blocks it, blacklist or not")
+
     def test_sms_in_national_format_checked(self):
         self._partner("B", "06 12 34 56 02", sms_gdpr_opt_out=True)
         sms = self.env["sms.sms"].create({"number": "06 12 34 56 02", "body": "Typed by hand"})

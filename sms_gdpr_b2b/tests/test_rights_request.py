@@ -99,6 +99,8 @@ class TestRightsRequest(SmsGdprCase):
             other.identity_state = "pending"
             self.assertEqual(other.identity_requested_date, date(2026, 2, 10))
             self.assertFalse(other.deadline)
+            with self.assertRaises(ValidationError):
+                other.identity_requested_date = False
 
     def test_received_date_in_future_refused(self):
         with freeze_time("2026-03-10 10:00:00"):
@@ -327,6 +329,13 @@ class TestRightsRequest(SmsGdprCase):
             "error": "invalid date",
             "raw_payload": '{"from": "06 12 34 56 60", "body": "Zoé ici", "received_at": "yesterday"}',
         })
+        form_encoded = self.env["sms.gdpr.inbound"].sudo().create({
+            "company_id": self.company.id,
+            "provider": "generic",
+            "state": "rejected",
+            "error": "The sender “+33 6 12 34 56 60 x” is not a valid phone number",
+            "raw_payload": "from=%2B33+6+12+34+56+60&body=Zo%C3%A9",
+        })
         other = self.env["sms.gdpr.inbound"].sudo().create({
             "company_id": self.company.id,
             "provider": "generic",
@@ -340,6 +349,8 @@ class TestRightsRequest(SmsGdprCase):
         self.env.cr.precommit.run()
 
         self.assertFalse(rejected.raw_payload, "a rejected body that holds the number is cleared too")
+        self.assertFalse(form_encoded.raw_payload, "so is a form-encoded one")
+        self.assertFalse(form_encoded.error, "the rejection reason quoted the number")
         self.assertTrue(other.raw_payload, "another person's rejected body stays")
         tracked = self.env["mail.tracking.value"].sudo().search([
             ("mail_message_id.model", "=", "crm.lead"), ("mail_message_id.res_id", "=", self.lead.id),
@@ -355,6 +366,8 @@ class TestRightsRequest(SmsGdprCase):
         self.assertFalse(export.exists(), "the ZIP of the earlier access request holds the erased data")
         self.assertFalse(access.export_attachment_id)
         self.assertFalse(access.message_ids.attachment_ids, "nor does the chatter note keep the file")
+        self.assertFalse(access.email, "the earlier request keeps no contact details")
+        self.assertEqual(access.subject_name, "Zoé Martin", "its subject's name stays as proof of who asked")
         self.assertEqual(json.loads(self._events(erasure, "erasure").details)["data_exports"], 1)
 
     def test_erasure_refused_for_user_contact(self):
