@@ -4,7 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date, format_datetime
+from odoo.tools import SQL, format_date, format_datetime, split_every
 
 from ..compliance.mentions import check_message, check_ok, compose_body
 from ..compliance.segments import count_segments, suggested_replacements
@@ -19,6 +19,8 @@ STEPS = [
     ("confirm", "Confirm"),
 ]
 
+# Selected ids per query when the archived ones are left out.
+SELECTION_CHUNK_SIZE = 20000
 # Rows per INSERT statement when the audience is stored.
 CREATE_CHUNK_SIZE = 5000
 
@@ -107,6 +109,23 @@ class SmsGdprCampaignWizard(models.TransientModel):
         if field_name and field_name in fields_list:
             values[field_name] = [fields.Command.set(self._active_records(model).ids)]
         return values
+
+    def _selection(self, field_name):
+        """Return the active records of ``lead_ids`` or ``partner_ids``, in their order, without reading them.
+
+        Reading the field as usual filters archived records through the ORM, which
+        loads every column of every selected record into the cache: about 2.5 KiB
+        per lead, kept until the end of the request. One query per chunk of ids
+        finds the active ones instead.
+        """
+        records = self.with_context(active_test=False)[field_name]
+        active_ids = set()
+        for ids in split_every(SELECTION_CHUNK_SIZE, records.ids):
+            self.env.cr.execute(SQL(
+                "SELECT id FROM %s WHERE id = ANY(%s) AND active", SQL.identifier(records._table), list(ids)
+            ))
+            active_ids.update(record_id for (record_id,) in self.env.cr.fetchall())
+        return records.browse([record_id for record_id in records.ids if record_id in active_ids])
 
     def _active_records(self, model):
         context = self.env.context
@@ -205,7 +224,7 @@ class SmsGdprCampaignWizard(models.TransientModel):
     def _compute_audience_counts(self):
         labels = dict(self.env["sms.gdpr.recipient.mixin"]._fields["reason"]._description_selection(self.env))
         for wizard in self:
-            wizard.selected_count = len(wizard.lead_ids) + len(wizard.partner_ids)
+            wizard.selected_count = len(wizard._selection("lead_ids")) + len(wizard._selection("partner_ids"))
             groups = self.env["sms.gdpr.campaign.wizard.recipient"]._read_group(
                 [("wizard_id", "=", wizard.id)] if wizard.id else [("id", "=", False)],
                 ["decision", "reason"],
@@ -238,7 +257,8 @@ class SmsGdprCampaignWizard(models.TransientModel):
         """Replace the preview rows by the decided audience of the selected leads and contacts."""
         self.ensure_one()
         self.recipient_ids.unlink()
-        for rows in audience_row_chunks(self.env, self.company_id, self.partner_ids, self.lead_ids):
+        partners, leads = self._selection("partner_ids"), self._selection("lead_ids")
+        for rows in audience_row_chunks(self.env, self.company_id, partners, leads):
             self._insert_rows(
                 "sms.gdpr.campaign.wizard.recipient", [dict(vals, wizard_id=self.id) for vals in rows]
             )
@@ -277,9 +297,9 @@ class SmsGdprCampaignWizard(models.TransientModel):
             [("wizard_id", "=", self.id)], [], ["lead_id:array_agg", "partner_id:array_agg"]
         )
         lead_ids, partner_ids = groups[0] if groups else ([], [])
-        if set(filter(None, lead_ids or [])) != set(self.lead_ids.ids) or set(
+        if set(filter(None, lead_ids or [])) != set(self._selection("lead_ids").ids) or set(
             filter(None, partner_ids or [])
-        ) != set(self.partner_ids.ids):
+        ) != set(self._selection("partner_ids").ids):
             raise UserError(_(
                 "The selection of leads and contacts changed since the audience was built. Click "
                 "“Update Audience” in the Selection tab, check the recipients again, then continue."
@@ -346,7 +366,7 @@ class SmsGdprCampaignWizard(models.TransientModel):
         """Check the message, then decide the audience."""
         self.ensure_one()
         self._raise_if_message_blocked()
-        if not self.lead_ids and not self.partner_ids:
+        if not self._selection("lead_ids") and not self._selection("partner_ids"):
             raise UserError(_("Select at least one lead or contact to text."))
         self._build_audience()
         return self._reopen("audience")
