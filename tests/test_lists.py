@@ -521,6 +521,15 @@ def test_known_contacts_skipped():
     assert rows[6].reasons[0].params == {"value": "Paula Durand, Boulangerie", "name": "Lead Paula"}
 
 
+def test_known_contact_email_skipped():
+    rows = lead_list(NUMBERLESS).rows
+    exclude_known_contacts(rows, contacts_by_email={"jade@agence.test": "Jade Fontaine (contact)"})
+    found = {row.line: (row.decision, codes(row)[0]) for row in rows}
+    assert found[4] == ("skip", "existing_contact_email"), found
+    (line_four,) = [row for row in rows if row.line == 4]
+    assert line_four.reasons[0].params == {"value": line_four.email, "name": "Jade Fontaine (contact)"}
+
+
 # ----------------------------------------------------------------------
 # STOP lists
 # ----------------------------------------------------------------------

@@ -698,16 +698,30 @@ def exclude_known_contacts(
     rows: list[LeadRow],
     leads_by_email: dict[str, str] | None = None,
     leads_by_name: dict[tuple[str, str], str] | None = None,
+    contacts_by_email: dict[str, str] | None = None,
 ) -> None:
-    """Skip the rows without a usable number whose person a lead already holds.
+    """Skip the rows without a usable number whose person a lead or a contact already has.
 
     ``leads_by_email`` maps an ``email_key`` and ``leads_by_name`` a ``name_key`` to the name of
-    a lead that has it.
+    a lead that has it, and ``contacts_by_email`` an ``email_key`` to the name of a contact.
+    A lead is named first when both have the e-mail.
     """
     holders = {"email": leads_by_email or {}, "name": leads_by_name or {}}
+    contacts_by_email = contacts_by_email or {}
     for row in rows:
         match = contact_match(row) if _needs_contact_match(row) else None
-        if match is None or match[1] not in holders[match[0]]:
+        if match is None:
+            continue
+        if match[1] not in holders[match[0]]:
+            if match[0] == "email" and match[1] in contacts_by_email:
+                value, name = row.email, contacts_by_email[match[1]]
+                row.reasons.insert(0, row_reason(
+                    "existing_contact_email", SEVERITY_SKIP,
+                    f'The row has no usable number and the same "{value}" as the contact "{name}". '
+                    "The row is not imported.",
+                    value=value,
+                    name=name,
+                ))
             continue
         value, name = _matched_value(row, match[0]), holders[match[0]][match[1]]
         row.reasons.insert(0, row_reason(

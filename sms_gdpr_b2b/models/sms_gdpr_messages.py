@@ -193,6 +193,9 @@ IMPORT_REASON_MESSAGES = {
     "duplicate_contact_in_file": _lt(
         "The row has no usable number and the same “%(value)s” as line %(first_line)s, which is imported instead."
     ),
+    "existing_contact_email": _lt(
+        "The row has no usable number and the same “%(value)s” as the contact “%(name)s”. The row is not imported."
+    ),
     "existing_lead_contact": _lt(
         "The row has no usable number and the same “%(value)s” as the lead “%(name)s”. The row is not imported."
     ),

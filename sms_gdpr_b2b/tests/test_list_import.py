@@ -221,6 +221,15 @@ class TestListImport(SmsGdprCase, ImportFileAssertions):
         leads = self.env["crm.lead"].search([("contact_name", "=", "Jade Fontaine")])
         self.assertEqual(leads, jade)
 
+    def test_numberless_row_matched_by_contact_email(self):
+        self.env["res.partner"].create({"name": "Jade Fontaine", "email": "Jade.Fontaine@Agence-Modele.test"})
+        data = "Société;Nom;Prénom;E-mail;Pays\r\nAgence Modèle;Fontaine;Jade;jade.fontaine@agence-modele.test;France\r\n"
+        wizard = self._wizard(data.encode("cp1252"))
+        wizard.action_import()
+        line = self._line(wizard, 2)
+        self.assertEqual((line.decision, line.reason_codes.split(",")[0]), ("skip", "existing_contact_email"))
+        self.assertFalse(wizard.lead_ids)
+
     def test_numberless_row_matched_by_email(self):
         existing = self._lead("Jade F.", False, email_from="Jade.Fontaine@Agence-Modele.test", partner_name="Other")
         wizard = self._wizard(csv_bytes("Agence Modèle;Fontaine;Jade;;France;Salon;12/03/2026;"))

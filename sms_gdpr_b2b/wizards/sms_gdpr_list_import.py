@@ -202,7 +202,7 @@ class SmsGdprListImport(models.TransientModel):
         )
 
     def _exclude_known_contacts(self, rows):
-        """Skip the rows without a usable number whose e-mail or names a lead of the company already has.
+        """Skip the rows without a usable number whose person a lead (by e-mail or names) or a contact (by e-mail) has.
 
         Like numbers, leads are looked up with sudo and among archived ones, so
         a second import of a list creates no second lead of these rows.
@@ -218,7 +218,15 @@ class SmsGdprListImport(models.TransientModel):
                                      ["email_normalized", "display_name"])
             for lead in leads:
                 by_email.setdefault(lead["email_normalized"], lead["display_name"])
-        exclude_known_contacts(rows, by_email, self._leads_by_name(Lead, company_domain, names))
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        contacts_by_email = {}
+        for chunk in split_every(QUERY_CHUNK_SIZE, sorted(emails)):
+            for partner in Partner.search_read(company_domain + [("email_normalized", "in", list(chunk))],
+                                               ["email_normalized", "display_name"]):
+                contacts_by_email.setdefault(partner["email_normalized"], partner["display_name"])
+        exclude_known_contacts(
+            rows, by_email, self._leads_by_name(Lead, company_domain, names), contacts_by_email=contacts_by_email
+        )
 
     def _leads_by_name(self, Lead, company_domain, names):
         """Return ``{name key: lead name}`` for the leads whose contact and company names give one of ``names``.
