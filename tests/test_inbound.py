@@ -7,6 +7,7 @@ from sms_gdpr_compliance.inbound import (
     MAX_BODY_BYTES,
     PayloadError,
     check_body_size,
+    is_phone_text,
     parse_generic,
     parse_smsfactor_stop,
     parse_twilio,
@@ -153,3 +154,15 @@ def test_twilio_signature_valid_with_or_without_port(url):
 )
 def test_twilio_signature_rejected(token, url, params, signature):
     assert not twilio_signature_valid(token, url, params, signature)
+
+
+@pytest.mark.parametrize("number, expected", [
+    ("+33 6 12 34 56 78", True),
+    ("(0033) 6.12.34.56.78", True),
+    ("0612345678x", False),
+    ("MYBANK", False),
+    ("", False),
+    (None, False),
+])
+def test_is_phone_text(number, expected):
+    assert is_phone_text(number) is expected

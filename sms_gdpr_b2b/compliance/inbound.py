@@ -209,6 +209,15 @@ def _required_text(data: dict, name: str) -> str:
     return value
 
 
+# Characters a sender number may contain: digits and the separators people and gateways write.
+_PHONE_TEXT = re.compile(r"[\d\s+().\-/]+")
+
+
+def is_phone_text(number: str | None) -> bool:
+    """Return whether ``number`` is written with digits and separators only, with no letter or stray sign."""
+    return bool(number) and bool(_PHONE_TEXT.fullmatch(number.strip()))
+
+
 def _international_number(number: str) -> str:
     """Add the "+" that SMSFactor and some gateways leave out of international numbers."""
     number = number.strip()

@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..compliance.inbound import PROVIDER_GENERIC, PROVIDER_SMSFACTOR, PROVIDER_TWILIO, PayloadError
+from ..compliance.inbound import PROVIDER_GENERIC, PROVIDER_SMSFACTOR, PROVIDER_TWILIO, PayloadError, is_phone_text
 from ..compliance.keywords import INTENT_REPLY, INTENT_START, INTENT_STOP, classify_reply
 
 _logger = logging.getLogger(__name__)
@@ -156,7 +156,9 @@ class SmsGdprInbound(models.Model):
         An alphanumeric sender, a short code or a truncated number cannot be matched
         to a person, opted out or blacklisted, so such a message is rejected.
         """
-        e164 = self._normalize(message.number, company)
+        # A letter in the sender ("0612345678x") would be dropped by the phone library, so the
+        # number read might not be the sender's.
+        e164 = is_phone_text(message.number) and self._normalize(message.number, company)
         if not e164:
             raise PayloadError(
                 "bad_number", f"The sender {message.number!r} is not a valid phone number.", value=message.number

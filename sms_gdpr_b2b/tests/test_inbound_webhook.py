@@ -259,7 +259,7 @@ class TestInboundWebhook(HttpCase, SmsGdprCase):
         return automation
 
     def test_unparseable_sender_kept_as_rejected(self):
-        for index, sender in enumerate(["garbage", "+1", "MYCOMPANY"]):
+        for index, sender in enumerate(["garbage", "+1", "MYCOMPANY", "0033 6 12 34 56 40x"]):
             with self.subTest(sender=sender):
                 payload = {"message_id": f"bad-{index}", "from": sender, "body": "STOP"}
                 response = self._post_generic(payload)
@@ -272,8 +272,10 @@ class TestInboundWebhook(HttpCase, SmsGdprCase):
                 self.assertEqual(rejected.number, sender)
                 self.assertEqual(json.loads(rejected.raw_payload), payload)
                 self.assertIn(f"“{sender}” is not a valid phone number", rejected.error)
-        self.assertEqual(len(self._inbound_rows()), 3)
+        self.assertEqual(len(self._inbound_rows()), 4)
         self.assertFalse(self.env["phone.blacklist"].search([("number", "in", ["garbage", "+1", "MYCOMPANY"])]))
+        self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+33612345640")]),
+                         "a sender with a stray letter opts nobody out")
 
     def test_processing_error_keeps_message(self):
         # The rule fails once the shipped STOP rule has processed the row, so that rule's changes are undone too.
