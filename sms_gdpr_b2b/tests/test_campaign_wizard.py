@@ -1,8 +1,10 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..wizards import campaign_audience
 from .common import THURSDAY_MORNING_UTC, SmsGdprCase
 
 
@@ -100,6 +102,28 @@ class TestCampaignWizard(SmsGdprCase):
         row = wizard.recipient_ids.filtered(lambda row: row.name == "Claire Martin")
         self.assertEqual(row.decision, "exclude")
         self.assertEqual(row.reason, "blacklisted")
+
+    def test_later_opt_out_excludes_earlier_record(self):
+        """Contacts are decided first, so the lead's opt-out must be known before the contact is decided."""
+        partner = self._partner("Claire Martin (contact)", "+33 6 12 34 56 01")
+        opted_out = self._lead("Claire Martin (opted out)", "06 12 34 56 01")
+        # The phone blacklist would exclude the contact on its own: only the record's opt-out is tested.
+        opted_out.with_context(active_test=False).sms_gdpr_opt_out = True
+        self.env["phone.blacklist"].sudo()._remove(["+33612345601"])
+        wizard = self._wizard_form(self.leads | opted_out).save()
+        wizard.partner_ids = partner
+        # One record per chunk, so the contact and the lead are decided in different chunks.
+        with patch.object(campaign_audience, "READ_CHUNK_SIZE", 1):
+            wizard.action_to_audience()
+        row = wizard.recipient_ids.filtered(lambda row: row.partner_id == partner)
+        self.assertEqual((row.decision, row.reason), ("exclude", "opted_out"))
+
+    def test_archived_selected_lead_left_out(self):
+        wizard = self._wizard_form(self.leads).save()
+        self.leads[0].action_archive()
+        wizard.action_to_audience()
+        self.assertEqual(wizard.selected_count, len(self.leads) - 1)
+        self.assertNotIn(self.leads[0], wizard.recipient_ids.lead_id)
 
     def test_schedule_in_each_zone(self):
         wizard = self._wizard_form(self.leads).save()

@@ -119,6 +119,7 @@ class SmsGdprCampaignWizard(models.TransientModel):
         finds the active ones instead.
         """
         records = self.with_context(active_test=False)[field_name]
+        records.flush_model(["active"])
         active_ids = set()
         for ids in split_every(SELECTION_CHUNK_SIZE, records.ids):
             self.env.cr.execute(SQL(
