@@ -663,3 +663,14 @@ def test_unclosed_quote_swallowing_lines_counted():
     assert row.decision == "reject"
     assert [reason.code for reason in row.reasons] == ["unclosed_quote_lines"]
     assert row.reasons[0].params["lines"] == 2
+
+
+def test_stop_list_unclosed_quote_keeps_opt_outs():
+    data = b'Numero;Date\n"33612345601;2026-03-12\n33612345602;2026-03-13\n33612345603;2026-03-14\n'
+    _table, entries = read_stop_list(data, "stop.csv", "FR", now=datetime(2026, 4, 1))
+    (entry,) = entries
+    assert [reason.code for reason in entry.reasons] == ["unclosed_quote_stop"]
+    assert entry.reasons[0].params == {"column": "Numero", "lines": 2, "count": 3}
+    assert entry.numbers == ["+33612345601", "+33612345602", "+33612345603"], "no opt-out is lost"
+    assert entry.decision == "opt_out"
+    assert entry.date is None, "the import time is recorded"

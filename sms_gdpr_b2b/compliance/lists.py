@@ -256,14 +256,7 @@ def unclosed_quote_reasons(row: TableRow, headers: tuple[str, ...], delimiter: s
             column = column_name(headers, index)
             swallowed = cell.count("\n")
             if swallowed:
-                return [row_reason(
-                    "unclosed_quote_lines", SEVERITY_REJECT,
-                    f'The "{column}" cell starts with a quote that is never closed, so the rest of the file '
-                    f"({swallowed} more lines) went into it and none of these lines is imported. Close the quote "
-                    "and import the file again.",
-                    column=column,
-                    lines=swallowed,
-                )]
+                return [unclosed_quote_lines_reason(column, swallowed)]
             return [row_reason(
                 "unclosed_quote", SEVERITY_REJECT,
                 f'The "{column}" cell starts with a quote that is never closed, so the rest of the row went '
@@ -271,6 +264,18 @@ def unclosed_quote_reasons(row: TableRow, headers: tuple[str, ...], delimiter: s
                 column=column,
             )]
     return []
+
+
+def unclosed_quote_lines_reason(column: str, lines: int) -> RowReason:
+    """Return the rejection of a row whose ``column`` cell, quoted and never closed, took ``lines`` more lines."""
+    return row_reason(
+        "unclosed_quote_lines", SEVERITY_REJECT,
+        f'The "{column}" cell starts with a quote that is never closed, so the rest of the file '
+        f"({lines} more lines) went into it and none of these lines is imported. Close the quote "
+        "and import the file again.",
+        column=column,
+        lines=lines,
+    )
 
 
 def long_cell_reason(column: str, length: int, row_rejected: bool = True) -> RowReason:

@@ -10,6 +10,7 @@ still opted out, because an objection must not be lost to a broken column beside
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -39,6 +40,8 @@ from .lists import (
 from .phone import check_country, normalize_number, split_numbers
 from .tables import TableRow, clip_cell, read_table
 
+# Delimiters of the CSV files that SMS platforms export, to find the first cell of a merged line.
+_CELL_SEPARATORS = re.compile(r"[;,\t|]")
 # An opt-out dated a little after the import time is a clock or time-zone difference, not an error.
 STOP_DATE_TOLERANCE = timedelta(days=1)
 
@@ -106,6 +109,31 @@ def read_stop_list(data: bytes, filename: str | None, company_country: str, now:
     return table, entries
 
 
+def _swallowed_entry(line: int, cell: str, column: str, company_country: str) -> StopEntry:
+    """Opt out every number that starts a line of ``cell``, which an unclosed quote filled with the next rows.
+
+    Their dates are lost in the merged cell, so the import time is recorded
+    instead, and a warning tells the user to fix the file and import it again.
+    """
+    lines = cell.splitlines()
+    entry = StopEntry(line, clip_cell(lines[0]))
+    for text in lines:
+        first_cell = _CELL_SEPARATORS.split(text, maxsplit=1)[0]
+        info = normalize_number(first_cell, company_country)
+        if info.e164 and info.e164 not in entry.numbers:
+            entry.numbers.append(info.e164)
+    entry.reasons.append(row_reason(
+        "unclosed_quote_stop", SEVERITY_WARNING,
+        f'The "{column}" cell starts with a quote that is never closed, so the rest of the file '
+        f"({len(lines) - 1} more lines) went into it. Its {len(entry.numbers)} numbers are opted out with the "
+        "import time as their date. Close the quote and import the file again to record their own dates.",
+        column=column,
+        lines=len(lines) - 1,
+        count=len(entry.numbers),
+    ))
+    return entry
+
+
 def _looks_like_number(cell: str) -> bool:
     return sum(char.isdigit() for char in cell) >= 6 and not any(char.isalpha() for char in cell.replace("E", ""))
 
@@ -147,6 +175,11 @@ def _cell(row: TableRow, columns: dict[str, int], name: str) -> str:
 
 def _stop_entry(row: TableRow, columns: dict[str, int], company_country: str, now: datetime, headers=()) -> StopEntry:
     number_index = columns.get(FIELD_NUMBER)
+    # A cell of a STOP list never spans lines: one that does swallowed the next rows after an
+    # unclosed quote, and their opt-outs must not be lost.
+    for index, cell in enumerate(row.cells):
+        if "\n" in cell:
+            return _swallowed_entry(row.line, cell, column_name(headers, index), company_country)
     long_cells = row.long_cells()
     if number_index in long_cells:
         reason = long_cell_reason(column_name(headers, number_index), len(row.cells[number_index]))

@@ -186,6 +186,11 @@ IMPORT_REASON_MESSAGES = {
         "The “%(column)s” cell starts with a quote that is never closed, so the rest of the file (%(lines)s more "
         "lines) went into it and none of these lines is imported. Close the quote and import the file again."
     ),
+    "unclosed_quote_stop": _lt(
+        "The “%(column)s” cell starts with a quote that is never closed, so the rest of the file (%(lines)s more "
+        "lines) went into it. Its %(count)s numbers are opted out with the import time as their date. Close the "
+        "quote and import the file again to record their own dates."
+    ),
     "long_cell_ignored": _lt(
         "The “%(column)s” cell has %(length)s characters, more than the %(limit)s a cell may have, so it is "
         "ignored and the rest of the row is read."

@@ -57,6 +57,16 @@ class TestStopListImport(SmsGdprCase, ImportFileAssertions):
         self.assertEqual((wizard.opt_out_count, wizard.skip_count, wizard.reject_count), (3, 1, 2))
         self.assertEqual((wizard.lead_count, wizard.partner_count), (1, 1))
 
+    def test_unclosed_quote_loses_no_opt_out(self):
+        lead = self._lead("Claire", "06 12 34 56 03")
+        data = b'Numero;Date\r\n"33612345601;2026-03-12\r\n33612345603;2026-03-13\r\n'
+        wizard = self._wizard(data)
+        wizard.action_import()
+        self.assertTrue(lead.sms_gdpr_opt_out, "the number swallowed by the open quote is opted out")
+        line = self._line(wizard, 2)
+        self.assertEqual(line.reason_codes, "unclosed_quote_stop")
+        self.assertIn("Close the quote", line.reasons)
+
     def test_unparsable_numbers_reported(self):
         wizard = self._wizard(STOP_EXPORT)
         wizard.action_import()
