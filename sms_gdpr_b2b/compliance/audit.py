@@ -39,7 +39,7 @@ def personal_digest(salt: str, personal: dict) -> str:
 def personal_part_intact(salt: str | None, personal: dict, digest: str | None, erased: bool) -> bool:
     """Return whether a row's personal values still match the digest its hash covers.
 
-    An erased row must hold neither values nor salt: its digest is then the
+    An erased row must contain neither values nor salt: its digest is then the
     only trace of what was erased, and it is checked through the chain alone.
     """
     if erased:

@@ -39,7 +39,7 @@ HASHED_FIELDS = (
     "res_id",
     "personal_digest",
 )
-# Fields that may name the person; the chain covers them through their salted digest, so an
+# Fields that may name the person. The chain covers them through their salted digest, so an
 # erasure can clear them without breaking it.
 PERSONAL_FIELDS = ("record_name", "old_value", "new_value", "details")
 # Key of an erasure event's details that lists the sequences of the events it cleared.
