@@ -68,7 +68,7 @@ STOP_SPELLINGS = [
     "Je m'y oppose", "Je m'oppose", "radiez-moi", "Radiez moi de votre fichier", "radiation", "oubliez-moi",
     "Oubliez mon numéro", "je refuse", "Je refuse vos SMS", "Refus", "Retirer", "Retirez", "résilier",
     "Résiliation", "Résiliez svp", "halte", "Supprimer", "Effacez", "Je ne souhaite plus", "Je ne veux plus de vos messages",
-    "Ça suffit", "Mettez-moi sur liste noire", "Jamais",
+    "Ça suffit", "Mettez-moi sur liste noire", "Jamais", "Je veux que vous supprimiez mes données",
 ]
 
 

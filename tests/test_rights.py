@@ -102,6 +102,7 @@ def test_reminder_and_overdue():
     [
         ("Demande d'effacement de mes données", "erasure"),
         ("Merci de SUPPRIMER mon numéro et de ne plus m'écrire", "erasure"),
+        ("Je veux que vous supprimiez mes données", "erasure"),
         ("Droit d'accès : quelles données avez-vous sur moi ?", "access"),
         ("Je m'oppose à vos SMS", "objection"),
         ("Rectification de mon adresse", "rectification"),

@@ -33,8 +33,8 @@ REQUEST_TYPES = (
 # message asking both to delete and to stop is read as an erasure.
 TYPE_HINTS = (
     ("portability", ("portabilite", "portability", "format structure", "transmettre mes donnees")),
-    ("erasure", ("effacement", "effacer", "supprimer", "suppression", "supprimez", "erase", "erasure", "delete",
-                 "droit a l oubli")),
+    ("erasure", ("effacement", "effacer", "effacez", "effaciez", "supprimer", "suppression", "supprimez",
+                 "supprimiez", "erase", "erasure", "delete", "droit a l oubli")),
     ("rectification", ("rectification", "rectifier", "corriger", "correction", "mettre a jour", "rectify")),
     ("restriction", ("limitation", "limiter", "restriction", "restrict")),
     ("consent_withdrawal", ("retrait du consentement", "retire mon consentement", "retirer mon consentement",
