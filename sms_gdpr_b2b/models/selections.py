@@ -19,7 +19,7 @@ DATA_SOURCE = [
     ("public_directory", "Public directory"),
     ("partner", "Partner or co-registration"),
     ("rented_list", "Rented or purchased list"),
-    ("import", "Import"),
+    ("import", "File import"),
     ("other", "Other"),
 ]
 

@@ -45,6 +45,7 @@ class SmsGdprCampaign(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, readonly=True, index=True
     )
+    test_mode = fields.Boolean(related="company_id.sms_gdpr_test_mode", string="Test Mode")
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True
     )

@@ -2,6 +2,9 @@ import json
 import secrets
 
 from odoo import _, api, fields, models
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
@@ -42,6 +45,26 @@ HASHED_FIELDS = (
 # Fields that may name the person. The chain covers them through their salted digest, so an
 # erasure can clear them without breaking it.
 PERSONAL_FIELDS = ("record_name", "old_value", "new_value", "details")
+# Steps of a rights request, as the "Rights request step" events store them.
+RIGHTS_REQUEST_STEPS = {
+    "received": _lt("Received"),
+    "in_progress": _lt("In progress"),
+    "identity_requested": _lt("Identity proof requested"),
+    "identity_verified": _lt("Identity proven"),
+    "opt_out": _lt("Opt-out applied"),
+    "reminder": _lt("Reminder sent"),
+    "escalated": _lt("Escalated"),
+    "done": _lt("Answered"),
+    "refused": _lt("Refused"),
+}
+# Fields of contacts and leads whose stored codes the audit log shows with their labels.
+LABELLED_FIELDS = (
+    "sms_gdpr_legal_basis",
+    "sms_gdpr_opt_out_channel",
+    "sms_gdpr_data_source",
+    "sms_gdpr_consent_channel",
+    "sms_gdpr_number_kind",
+)
 # Key of an erasure event's details that lists the sequences of the events it cleared.
 ERASED_SEQUENCES_KEY = "audit_events_erased"
 
@@ -80,10 +103,64 @@ class SmsGdprEvent(models.Model):
     )
     previous_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True, index=True)
+    old_value_display = fields.Char(string="Before", compute="_compute_value_display")
+    new_value_display = fields.Char(string="After", compute="_compute_value_display")
+    res_model_name = fields.Char(string="Record Type", compute="_compute_res_model_name")
 
     _sql_constraints = [
         ("sequence_company_unique", "unique(company_id, sequence)", "Each audit event has its own place in the chain."),
     ]
+
+    # ------------------------------------------------------------------
+    # Display
+    # ------------------------------------------------------------------
+
+    @api.depends("event_type", "record_name")
+    def _compute_display_name(self):
+        labels = dict(self._fields["event_type"]._description_selection(self.env))
+        for event in self:
+            label = labels.get(event.event_type, event.event_type)
+            event.display_name = f"{label} – {event.record_name}" if event.record_name else label
+
+    @api.depends("old_value", "new_value")
+    def _compute_value_display(self):
+        labels, field_labels = self._value_labels()
+        for event in self:
+            event.old_value_display = self._readable_value(event.old_value, labels, field_labels)
+            event.new_value_display = self._readable_value(event.new_value, labels, field_labels)
+
+    @api.depends("res_model")
+    def _compute_res_model_name(self):
+        for event in self:
+            model = event.res_model and self.env["ir.model"]._get(event.res_model)
+            event.res_model_name = model.name if model else event.res_model
+
+    @api.model
+    def _value_labels(self):
+        """Return the labels of the codes the audit log stores, and the labels of the lead fields, in the user's language."""
+        Lead = self.env["crm.lead"]
+        labels = {code: self.env._(label) for code, label in RIGHTS_REQUEST_STEPS.items()}
+        labels.update(dict(self.env["sms.gdpr.recipient"]._fields["state"]._description_selection(self.env)))
+        for fname in LABELLED_FIELDS:
+            labels.update(dict(Lead._fields[fname]._description_selection(self.env)))
+        field_labels = {fname: field.get_description(self.env)["string"] for fname, field in Lead._fields.items()}
+        return labels, field_labels
+
+    @api.model
+    def _readable_value(self, value, labels, field_labels):
+        """Return a stored value with its codes replaced by their labels, and a JSON object as "Field: value" pairs."""
+        if not value:
+            return value
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return labels.get(value, value)
+        if not isinstance(parsed, dict):
+            return labels.get(value, value)
+        return "; ".join(
+            f"{field_labels.get(name, name)}: {labels.get(item, item) if isinstance(item, str) else item}"
+            for name, item in parsed.items()
+        )
 
     # ------------------------------------------------------------------
     # CRUD

@@ -41,6 +41,15 @@ class TestAuditEvents(SmsGdprCase):
         with self.assertRaises(UserError):
             self.env["sms.gdpr.event"].sudo().create({"event_type": "opt_out_set", "company_id": self.company.id})
 
+    def test_values_shown_with_labels(self):
+        partner = self._partner("Claire", "06 12 34 56 01", sms_gdpr_legal_basis="none")
+        partner.sms_gdpr_legal_basis = "legitimate_interest"
+        event = self._events(partner).filtered(lambda event: event.event_type == "basis_changed")[-1]
+        self.assertEqual(event.new_value, "legitimate_interest", "the log keeps the code")
+        self.assertEqual(event.new_value_display, "Legitimate interest (B2B)")
+        self.assertEqual(event.display_name, "Legal basis changed – Claire")
+        self.assertEqual(event.res_model_name, "Contact")
+
     def test_chain_intact(self):
         self._partner("A", "06 12 34 56 01")
         self._partner("B", "06 12 34 56 02", sms_gdpr_opt_out=True)

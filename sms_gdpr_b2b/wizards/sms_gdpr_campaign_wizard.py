@@ -39,6 +39,7 @@ class SmsGdprCampaignWizard(models.TransientModel):
 
     step = fields.Selection(STEPS, default="compose", required=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    test_mode = fields.Boolean(related="company_id.sms_gdpr_test_mode", string="Test Mode")
     name = fields.Char(string="Campaign Name", required=True, default=lambda self: self._default_name())
     processing_id = fields.Many2one(
         "sms.gdpr.processing",

@@ -147,5 +147,6 @@ class SmsGdprImportMixin(models.AbstractModel):
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
-            "name": self._description,
+            # The model's name as stored in ir.model is translated, unlike _description.
+            "name": self.env["ir.model"]._get(self._name).name,
         }
