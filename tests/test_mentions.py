@@ -374,3 +374,16 @@ def test_compose_opt_out_url():
 def test_compose_keeps_gsm7():
     composed = compose_body("Acme : promo", short_code="36111", privacy_url="https://acme.fr/rgpd")
     assert count_segments(composed).encoding == "gsm7", f"mentions forced UCS-2 in {composed!r}"
+
+
+def test_avoidable_ucs2_warned():
+    body = "Offre Atelier : l’agence vous offre -20 % ce mois-ci. STOP au 36111 " + "x" * 60
+    (finding,) = [finding for finding in check_message(body, short_code="36111") if finding.code == "ucs2_avoidable"]
+    assert finding.severity == "warning"
+    assert finding.params["characters"] == "’"
+    assert finding.params["segments"] > finding.params["gsm7_segments"]
+
+
+def test_intended_emoji_not_warned():
+    body = "Offre Atelier 🎉 : -20 % ce mois-ci. STOP au 36111 " + "x" * 60
+    assert "ucs2_avoidable" not in [finding.code for finding in check_message(body, short_code="36111")]

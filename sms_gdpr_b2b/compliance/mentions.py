@@ -331,6 +331,7 @@ def check_message(
     findings += _check_commercial_nature(body)
     findings += _check_privacy_link(body, privacy_url)
     findings += _check_segments(body)
+    findings += _check_avoidable_ucs2(body)
     return sorted(findings, key=lambda finding: finding.severity != SEVERITY_ERROR)
 
 
@@ -354,6 +355,36 @@ def _check_commercial_nature(body: str) -> list[Finding]:
         _warning(
             "commercial_nature_unclear",
             'The message does not show that it is advertising. Add a marker such as "Pub", "Offre" or "Promo".',
+        )
+    ]
+
+
+# Typographic characters that word processors put into French text, outside the GSM-7 alphabet,
+# and the GSM-7 text that replaces each of them.
+GSM7_REPLACEMENTS = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2026": "...", "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u202f": " ", "\u0153": "oe", "\u0152": "OE",
+})
+
+
+def _check_avoidable_ucs2(body: str) -> list[Finding]:
+    """Warn when typographic characters alone switch the message to UCS-2 and so add SMS parts."""
+    count = count_segments(body)
+    if count.encoding != "ucs2":
+        return []
+    plain = count_segments(body.translate(GSM7_REPLACEMENTS))
+    if plain.encoding != "gsm7" or plain.segments >= count.segments:
+        return []
+    characters = " ".join(count.ucs2_characters)
+    return [
+        _warning(
+            "ucs2_avoidable",
+            f"The characters {characters} are not in the GSM-7 alphabet, so the message is sent in UCS-2 and "
+            f"takes {count.segments} SMS parts instead of {plain.segments}. Replace them, for example ’ by ', "
+            "to pay for fewer parts.",
+            characters=characters,
+            segments=count.segments,
+            gsm7_segments=plain.segments,
         )
     ]
 

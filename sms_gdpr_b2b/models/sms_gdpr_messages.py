@@ -39,6 +39,10 @@ FINDING_MESSAGES = {
         "The message has no link to the privacy notice. Add one for contacts who have not "
         "received an SMS from you yet."
     ),
+    "ucs2_avoidable": _lt(
+        "The characters %(characters)s are not in the GSM-7 alphabet, so the message is sent in UCS-2 and takes "
+        "%(segments)s SMS parts instead of %(gsm7_segments)s. Replace them, for example ’ by ', to pay for fewer parts."
+    ),
     "too_many_segments": _lt(
         "The message takes %(segments)s SMS parts and each one is billed. Shorten it to 3 parts or fewer."
     ),
