@@ -397,7 +397,20 @@ class SmsGdprInbound(models.Model):
         automations = self.env["base.automation"]._get_actions(self, ["on_create_or_write"])
         for automation in automations:
             automation._process(automation._filter_post(self.sudo()))
-        return True
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if all(inbound.state != "failed" for inbound in self) else "warning",
+                "message": self.env._(
+                    "%(count)s message(s) processed again. Status now: %(states)s.",
+                    count=len(self),
+                    states=", ".join(sorted({states[inbound.state] for inbound in self})),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_create_rights_request(self):
         """Open a rights request prefilled from this message."""

@@ -129,8 +129,10 @@ class TestInboundProcessing(SmsGdprCase):
         self.assertEqual(inbound.state, "new")
         self.assertFalse(self.lead.sms_gdpr_opt_out)
         self.env.ref("sms_gdpr_b2b.automation_inbound_stop").active = True
-        inbound.action_reprocess()
+        action = inbound.action_reprocess()
         self.assertEqual(inbound.state, "processed")
+        self.assertEqual(action["params"]["type"], "success", "the user is told what happened")
+        self.assertIn("Processed", action["params"]["message"])
         self.assertTrue(self.lead.sms_gdpr_opt_out)
 
     def test_rights_request_from_inbound(self):

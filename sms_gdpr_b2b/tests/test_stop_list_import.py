@@ -57,6 +57,12 @@ class TestStopListImport(SmsGdprCase, ImportFileAssertions):
         self.assertEqual((wizard.opt_out_count, wizard.skip_count, wizard.reject_count), (3, 1, 2))
         self.assertEqual((wizard.lead_count, wizard.partner_count), (1, 1))
 
+    def test_time_zone_follows_company_country(self):
+        self.company.partner_id.tz = False
+        self.company.country_id = self.env.ref("base.fr")
+        wizard = self.env["sms.gdpr.stop.list.import"].with_company(self.company).create({})
+        self.assertEqual(wizard.time_zone, "Europe/Paris")
+
     def test_unclosed_quote_loses_no_opt_out(self):
         lead = self._lead("Claire", "06 12 34 56 03")
         data = b'Numero;Date\r\n"33612345601;2026-03-12\r\n33612345603;2026-03-13\r\n'

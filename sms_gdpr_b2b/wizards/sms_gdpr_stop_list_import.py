@@ -36,7 +36,7 @@ class SmsGdprStopListImport(models.TransientModel):
     time_zone = fields.Selection(
         "_tz_get",
         string="Time Zone of the File",
-        default=lambda self: self.env.user.tz or self.env.company.partner_id.tz or DEFAULT_TIME_ZONE,
+        default=lambda self: self._default_time_zone(),
         help="Time zone of the dates in the file when they give no offset.",
     )
     line_ids = fields.One2many("sms.gdpr.import.line", "stop_list_import_id", string="Report", readonly=True)
@@ -46,6 +46,18 @@ class SmsGdprStopListImport(models.TransientModel):
     partner_count = fields.Integer(string="Contacts Opted Out", readonly=True)
     lead_count = fields.Integer(string="Leads Opted Out", readonly=True)
     recipient_count = fields.Integer(string="Campaign SMS Stopped", readonly=True)
+
+    def _default_time_zone(self):
+        """Return the time zone an SMS platform of the company's country exports its dates in.
+
+        The platform's zone follows the company's country, not the user's, so the
+        company's own zone comes first, then the first zone of its country.
+        """
+        company = self.env.company
+        if company.partner_id.tz:
+            return company.partner_id.tz
+        country_zones = pytz.country_timezones.get(company.country_id.code or "", [])
+        return country_zones[0] if country_zones else self.env.user.tz or DEFAULT_TIME_ZONE
 
     def _tz_get(self):
         return [(zone, zone) for zone in pytz.common_timezones]
