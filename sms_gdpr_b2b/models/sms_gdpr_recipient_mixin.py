@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 from . import selections
 
@@ -32,5 +33,19 @@ class SmsGdprRecipientMixin(models.AbstractModel):
     )
     planned_utc = fields.Datetime(string="Planned Send Time", readonly=True, index=True)
     planned_local = fields.Char(
-        string="Planned Local Time", readonly=True, help="Planned send time in the recipient's own time zone."
+        string="Planned Local Time (ISO 8601)", readonly=True,
+        help="Planned send time in the recipient's own time zone, with its UTC offset.",
     )
+    planned_local_display = fields.Char(
+        string="Planned Local Time", compute="_compute_planned_local_display",
+        help="Planned send time in the recipient's own time zone, in the user's date format.",
+    )
+
+    @api.depends("planned_utc", "time_zone")
+    def _compute_planned_local_display(self):
+        for recipient in self:
+            if not recipient.planned_utc or not recipient.time_zone:
+                recipient.planned_local_display = False
+                continue
+            local = format_datetime(self.env, recipient.planned_utc, tz=recipient.time_zone, dt_format="short")
+            recipient.planned_local_display = f"{local} ({recipient.time_zone})"

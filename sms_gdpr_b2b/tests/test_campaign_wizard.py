@@ -134,6 +134,8 @@ class TestCampaignWizard(SmsGdprCase):
         self.assertEqual(planned["Claire Martin"], "2026-03-26T10:00:00+01:00")
         self.assertEqual(planned["Jules Moreau"], "2026-03-26T12:00:00+04:00", "12:00 in Réunion is inside its window")
         self.assertIn("Indian/Reunion", wizard.schedule_summary_html)
+        reunion = wizard.included_recipient_ids.filtered(lambda row: row.name == "Jules Moreau")
+        self.assertEqual(reunion.planned_local_display, "3/26/26, 12:00 PM (Indian/Reunion)")
 
     def test_schedule_skips_alsace_good_friday(self):
         wizard = self._wizard_form(self.leads).save()
