@@ -717,24 +717,22 @@ def exclude_known_contacts(
         match = contact_match(row) if _needs_contact_match(row) else None
         if match is None:
             continue
-        if match[1] not in holders[match[0]]:
-            if match[0] == "email" and match[1] in contacts_by_email:
-                value, name = row.email, contacts_by_email[match[1]]
-                row.reasons.insert(0, row_reason(
-                    "existing_contact_email", SEVERITY_SKIP,
-                    f'The row has no usable number and the same "{value}" as the contact "{name}". '
-                    "The row is not imported.",
-                    value=value,
-                    name=name,
-                ))
-            continue
-        value, name = _matched_value(row, match[0]), holders[match[0]][match[1]]
-        row.reasons.insert(0, row_reason(
-            "existing_lead_contact", SEVERITY_SKIP,
-            f'The row has no usable number and the same "{value}" as the lead "{name}". The row is not imported.',
-            value=value,
-            name=name,
-        ))
+        kind, key = match
+        value = _matched_value(row, kind)
+        if key in holders[kind]:
+            row.reasons.insert(0, _known_contact_reason("existing_lead_contact", "lead", value, holders[kind][key]))
+        elif kind == "email" and key in contacts_by_email:
+            row.reasons.insert(0, _known_contact_reason("existing_contact_email", "contact", value, contacts_by_email[key]))
+
+
+def _known_contact_reason(code: str, holder: str, value: str, name: str) -> RowReason:
+    """Return the reason skipping a numberless row whose ``value`` the ``holder`` ("lead" or "contact") ``name`` has."""
+    return row_reason(
+        code, SEVERITY_SKIP,
+        f'The row has no usable number and the same "{value}" as the {holder} "{name}". The row is not imported.',
+        value=value,
+        name=name,
+    )
 
 
 # Opt-out reasons, most telling first, and the English sentence of each ({e164} is the number).

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import ComplianceError
-from .segments import count_segments
+from .segments import SegmentCount, count_segments
 from .text import fold, is_blank
 
 SEVERITY_ERROR = "error"
@@ -330,8 +330,9 @@ def check_message(
     findings += sender_findings
     findings += _check_commercial_nature(body)
     findings += _check_privacy_link(body, privacy_url)
-    findings += _check_segments(body)
-    findings += _check_avoidable_ucs2(body)
+    count = count_segments(body)
+    findings += _check_segments(count)
+    findings += _check_avoidable_ucs2(body, count)
     return sorted(findings, key=lambda finding: finding.severity != SEVERITY_ERROR)
 
 
@@ -367,9 +368,11 @@ GSM7_REPLACEMENTS = str.maketrans({
 })
 
 
-def _check_avoidable_ucs2(body: str) -> list[Finding]:
-    """Warn when typographic characters alone switch the message to UCS-2 and so add SMS parts."""
-    count = count_segments(body)
+def _check_avoidable_ucs2(body: str, count: SegmentCount) -> list[Finding]:
+    """Warn when typographic characters alone switch the message to UCS-2 and so add SMS parts.
+
+    ``count`` is the ``count_segments`` result of ``body``.
+    """
     if count.encoding != "ucs2":
         return []
     plain = count_segments(body.translate(GSM7_REPLACEMENTS))
@@ -389,8 +392,7 @@ def _check_avoidable_ucs2(body: str) -> list[Finding]:
     ]
 
 
-def _check_segments(body: str) -> list[Finding]:
-    count = count_segments(body)
+def _check_segments(count: SegmentCount) -> list[Finding]:
     if count.segments > MAX_SEGMENTS_BLOCKING:
         return [
             _error(

@@ -113,7 +113,7 @@ def _swallowed_entry(line: int, cell: str, column: str, company_country: str) ->
     """Opt out every number that starts a line of ``cell``, which an unclosed quote filled with the next rows.
 
     Their dates are lost in the merged cell, so the import time is recorded
-    instead, and a warning tells the user to fix the file and import it again.
+    instead, and the report warns that the file should be fixed and imported again.
     """
     lines = cell.splitlines()
     entry = StopEntry(line, clip_cell(lines[0]))
@@ -175,7 +175,7 @@ def _cell(row: TableRow, columns: dict[str, int], name: str) -> str:
 
 def _stop_entry(row: TableRow, columns: dict[str, int], company_country: str, now: datetime, headers=()) -> StopEntry:
     number_index = columns.get(FIELD_NUMBER)
-    # A cell of a STOP list never spans lines: one that does swallowed the next rows after an
+    # A cell of a STOP list never spans lines. One that does swallowed the next rows after an
     # unclosed quote, and their opt-outs must not be lost.
     for index, cell in enumerate(row.cells):
         if "\n" in cell:

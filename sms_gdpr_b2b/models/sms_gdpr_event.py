@@ -124,10 +124,10 @@ class SmsGdprEvent(models.Model):
 
     @api.depends("old_value", "new_value")
     def _compute_value_display(self):
-        labels, field_labels = self._value_labels()
+        labels = self._value_labels()
         for event in self:
-            event.old_value_display = self._readable_value(event.old_value, labels, field_labels)
-            event.new_value_display = self._readable_value(event.new_value, labels, field_labels)
+            event.old_value_display = self._readable_value(event.old_value, labels)
+            event.new_value_display = self._readable_value(event.new_value, labels)
 
     @api.depends("res_model")
     def _compute_res_model_name(self):
@@ -137,17 +137,22 @@ class SmsGdprEvent(models.Model):
 
     @api.model
     def _value_labels(self):
-        """Return the labels of the codes the audit log stores, and the labels of the lead fields, in the user's language."""
+        """Return the labels of the codes the audit log stores, in the user's language."""
         Lead = self.env["crm.lead"]
         labels = {code: self.env._(label) for code, label in RIGHTS_REQUEST_STEPS.items()}
         labels.update(dict(self.env["sms.gdpr.recipient"]._fields["state"]._description_selection(self.env)))
         for fname in LABELLED_FIELDS:
             labels.update(dict(Lead._fields[fname]._description_selection(self.env)))
-        field_labels = {fname: field.get_description(self.env)["string"] for fname, field in Lead._fields.items()}
-        return labels, field_labels
+        return labels
 
     @api.model
-    def _readable_value(self, value, labels, field_labels):
+    def _field_label(self, fname):
+        """Return the label of the contact and lead field ``fname``, or ``fname`` when no such field exists."""
+        field = self.env["crm.lead"]._fields.get(fname)
+        return field._description_string(self.env) if field else fname
+
+    @api.model
+    def _readable_value(self, value, labels):
         """Return a stored value with its codes replaced by their labels, and a JSON object as "Field: value" pairs."""
         if not value:
             return value
@@ -158,7 +163,7 @@ class SmsGdprEvent(models.Model):
         if not isinstance(parsed, dict):
             return labels.get(value, value)
         return "; ".join(
-            f"{field_labels.get(name, name)}: {labels.get(item, item) if isinstance(item, str) else item}"
+            f"{self._field_label(name)}: {labels.get(item, item) if isinstance(item, str) else item}"
             for name, item in parsed.items()
         )
 

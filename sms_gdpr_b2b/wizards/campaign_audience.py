@@ -36,19 +36,16 @@ SOURCE_FIELDS = [
 ]
 
 
-def read_sources(records):
-    """Yield ``(record model, row dict)`` for every record, reading in chunks.
+def read_rows(records):
+    """Return the stored values the decision needs for ``records``, as dicts.
 
-    Each chunk is dropped from the ORM cache once read, so a large audience is
-    held once, as plain dicts, rather than also as cached records.
+    The records are dropped from the ORM cache once read, so a chunk is held
+    once, as plain dicts, rather than also as cached records.
     """
-    for start in range(0, len(records), READ_CHUNK_SIZE):
-        chunk = records[start:start + READ_CHUNK_SIZE]
-        # load=None gives the company as an id, without computing its display name per row.
-        rows = chunk.read(SOURCE_FIELDS, load=None)
-        chunk.invalidate_recordset()
-        for row in rows:
-            yield records._name, row
+    # load=None gives the company as an id, without computing its display name per row.
+    rows = records.read(SOURCE_FIELDS, load=None)
+    records.invalidate_recordset()
+    return rows
 
 
 def candidate_from_row(model, row, company):
@@ -78,10 +75,10 @@ def audience_row_chunks(env, company, partners, leads):
     facts = audience_facts(env, company, partners, leads)
     for records in (partners, leads):
         for start in range(0, len(records), READ_CHUNK_SIZE):
-            sources = list(read_sources(records[start:start + READ_CHUNK_SIZE]))
-            candidates = [candidate_from_row(model, row, company) for model, row in sources]
+            rows = read_rows(records[start:start + READ_CHUNK_SIZE])
+            candidates = [candidate_from_row(records._name, row, company) for row in rows]
             decisions = decide_chunk(candidates, facts)
-            yield [row_vals(model, row, decision) for (model, row), decision in zip(sources, decisions)]
+            yield [row_vals(records._name, row, decision) for row, decision in zip(rows, decisions)]
 
 
 def audience_facts(env, company, partners, leads):

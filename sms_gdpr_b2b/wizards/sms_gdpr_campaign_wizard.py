@@ -255,11 +255,10 @@ class SmsGdprCampaignWizard(models.TransientModel):
             head, body
         )
 
-    def _build_audience(self):
-        """Replace the preview rows by the decided audience of the selected leads and contacts."""
+    def _build_audience(self, partners, leads):
+        """Replace the preview rows by the decided audience of the active selected ``partners`` and ``leads``."""
         self.ensure_one()
         self.recipient_ids.unlink()
-        partners, leads = self._selection("partner_ids"), self._selection("lead_ids")
         for rows in audience_row_chunks(self.env, self.company_id, partners, leads):
             self._insert_rows(
                 "sms.gdpr.campaign.wizard.recipient", [dict(vals, wizard_id=self.id) for vals in rows]
@@ -368,9 +367,10 @@ class SmsGdprCampaignWizard(models.TransientModel):
         """Check the message, then decide the audience."""
         self.ensure_one()
         self._raise_if_message_blocked()
-        if not self._selection("lead_ids") and not self._selection("partner_ids"):
+        partners, leads = self._selection("partner_ids"), self._selection("lead_ids")
+        if not leads and not partners:
             raise UserError(_("Select at least one lead or contact to text."))
-        self._build_audience()
+        self._build_audience(partners, leads)
         return self._reopen("audience")
 
     def action_refresh_audience(self):

@@ -212,21 +212,25 @@ class SmsGdprListImport(models.TransientModel):
             return
         Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
         company_domain = [("company_id", "in", [self.company_id.id, False])]
-        by_email = {}
-        for chunk in split_every(QUERY_CHUNK_SIZE, sorted(emails)):
-            leads = Lead.search_read(company_domain + [("email_normalized", "in", list(chunk))],
-                                     ["email_normalized", "display_name"])
-            for lead in leads:
-                by_email.setdefault(lead["email_normalized"], lead["display_name"])
-        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
-        contacts_by_email = {}
-        for chunk in split_every(QUERY_CHUNK_SIZE, sorted(emails)):
-            for partner in Partner.search_read(company_domain + [("email_normalized", "in", list(chunk))],
-                                               ["email_normalized", "display_name"]):
-                contacts_by_email.setdefault(partner["email_normalized"], partner["display_name"])
         exclude_known_contacts(
-            rows, by_email, self._leads_by_name(Lead, company_domain, names), contacts_by_email=contacts_by_email
+            rows,
+            self._names_by_email(Lead, company_domain, emails),
+            self._leads_by_name(Lead, company_domain, names),
+            contacts_by_email=self._names_by_email(self.env["res.partner"], company_domain, emails),
         )
+
+    def _names_by_email(self, Model, company_domain, emails):
+        """Return ``{normalized e-mail: record name}`` for the records of ``Model`` with one of ``emails``.
+
+        Archived records count, and they are read with sudo, like the leads matched by names.
+        """
+        Model = Model.sudo().with_context(active_test=False)
+        found = {}
+        for chunk in split_every(QUERY_CHUNK_SIZE, sorted(emails)):
+            for record in Model.search_read(company_domain + [("email_normalized", "in", list(chunk))],
+                                            ["email_normalized", "display_name"]):
+                found.setdefault(record["email_normalized"], record["display_name"])
+        return found
 
     def _leads_by_name(self, Lead, company_domain, names):
         """Return ``{name key: lead name}`` for the leads whose contact and company names give one of ``names``.
